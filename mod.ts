@@ -1,0 +1,84 @@
+/**
+ * `@aio/pyramid`: Pyramid's programming model — configurator, URL dispatch, traversal,
+ * views with predicates, renderers, tweens — as aiopyramid extended it for asyncio,
+ * rebuilt on Hono and Deno. `async function` views run on the event loop; plain-function
+ * views run in a pool of Web Workers so blocking code never stalls the server.
+ *
+ * @example A JSON view behind a route
+ * ```ts
+ * import { Configurator } from "@aio/pyramid";
+ *
+ * const config = new Configurator({ settings: { "aio.debug": "false" } });
+ * config.addRoute("user", "/users/{id:\\d+}");
+ * config.addView(async (request) => ({ id: Number(request.matchdict.id) }), {
+ *   routeName: "user",
+ *   renderer: "json",
+ * });
+ * const app = await config.makeApp();
+ * const response = await app.fetch(new Request("http://localhost/users/42"));
+ * console.assert((await response.json()).id === 42);
+ * await app.close();
+ * ```
+ *
+ * @module
+ */
+
+export { ConfigurationError, ScopeError } from "./src/errors.ts";
+export * from "./src/httpexceptions.ts";
+export {
+  Configurator,
+  type ConfiguratorOptions,
+  type IncludeOptions,
+  type PredicateOptions,
+  type RequestMethodOptions,
+  type StaticViewOptions,
+} from "./src/config/configurator.ts";
+export {
+  type EventClass,
+  type ExecutorSettings,
+  Registry,
+  type RequestMethodRegistration,
+  type RootFactory,
+  type Route,
+  type StaticViewRegistration,
+  type Subscriber,
+  type TweenRegistration,
+  type ViewRegistration,
+} from "./src/config/registry.ts";
+export { type AioSettings, asBool, asInt, asList, type Settings } from "./src/config/settings.ts";
+export { ApplicationCreated, NewRequest, NewResponse } from "./src/config/events.ts";
+export type { RouteOptions } from "./src/config/routes.ts";
+export type { ViewOptions } from "./src/config/views.ts";
+export {
+  EXCVIEW,
+  type Handler,
+  INGRESS,
+  MAIN,
+  type TweenFactory,
+  type TweenOptions,
+} from "./src/config/tweens.ts";
+export { App, type AppSetup, type Closer } from "./src/router/app.ts";
+export { PyramidRequest, type RequestInfo } from "./src/request/request.ts";
+export type { UrlOptions } from "./src/request/_urls.ts";
+export { type FormValue, MultiDict } from "./src/request/multidict.ts";
+export { type CookieOptions, ResponseDraft } from "./src/request/response_draft.ts";
+export type {
+  RenderedBody,
+  Renderer,
+  RendererFactory,
+  RendererInfo,
+  RenderSystem,
+} from "./src/rendering/renderer.ts";
+export {
+  CoroutineMapper,
+  CoroutineOrExecutorMapper,
+  ExecutorMapper,
+  type MappedView,
+  type ViewMapper,
+  type ViewMapperClass,
+  type ViewMapperOptions,
+} from "./src/views/mapper.ts";
+export type { Predicate, PredicateFactory } from "./src/views/predicates.ts";
+export { viewConfig } from "./src/views/view_config.ts";
+export * from "./src/traversal/mod.ts";
+export { serve } from "./src/serve/mod.ts";

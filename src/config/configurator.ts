@@ -1,0 +1,455 @@
+/**
+ * The Configurator collects routes, views, predicates, renderers, tweens, subscribers,
+ * request methods and settings, then `makeApp()` builds the application. Each concern
+ * lives in its own file beside this one; this class is the face users call.
+ *
+ * @module
+ */
+
+import { ConfigurationError } from "../errors.ts";
+import { type CallSite, callerModule, callerSite } from "../_callsite.ts";
+import { HTTPForbidden, HTTPNotFound } from "../httpexceptions.ts";
+import type { PyramidRequest } from "../request/request.ts";
+import type { RendererFactory } from "../rendering/renderer.ts";
+import type { ViewMapperClass } from "../views/mapper.ts";
+import {
+  BUILTIN_ROUTE_PREDICATES,
+  BUILTIN_VIEW_PREDICATES,
+  type PredicateFactory,
+  type PredicateRegistration,
+} from "../views/predicates.ts";
+import { viewConfigsInModule } from "../views/view_config.ts";
+import { serveStaticFile } from "../static/mod.ts";
+import { type App, type AppSetup, buildApp } from "../router/app.ts";
+import { Registry, type EventClass, type RootFactory } from "./registry.ts";
+import { readSettings, type Settings } from "./settings.ts";
+import { addRoute, prefixPattern, type RouteOptions } from "./routes.ts";
+import { addView, type ViewOptions } from "./views.ts";
+import { addTween, type TweenFactory, type TweenOptions } from "./tweens.ts";
+import { addBuiltinRenderers, addRenderer } from "./rendering.ts";
+import { orderByHints } from "./_ordering.ts";
+
+/** Options for `new Configurator()`. */
+export interface ConfiguratorOptions {
+  /** Application settings (from `development.ini` or code); frozen. */
+  settings?: Record<string, unknown>;
+  /** The default root factory for traversal. */
+  rootFactory?: RootFactory;
+}
+
+/** Options for `config.include`. */
+export interface IncludeOptions {
+  /** Prefix added to every route pattern the included code adds (`/api`). */
+  routePrefix?: string;
+  /** Prefix joined with `.` to every route name the included code adds (`api`). */
+  routeNamePrefix?: string;
+}
+
+/** Options for `config.addStaticView`. */
+export interface StaticViewOptions {
+  /** Cache-Control max-age, in seconds. */
+  cacheMaxAge?: number;
+}
+
+/** Options for `config.addRequestMethod`. */
+export interface RequestMethodOptions {
+  /** Compute once per request, on first access, and cache (a property). */
+  reify?: boolean;
+  /** Compute on every access (a property) rather than adding a method. */
+  property?: boolean;
+}
+
+/** Options for `addViewPredicate`/`addRoutePredicate`: evaluation order hints. */
+export interface PredicateOptions {
+  /** Evaluate before these predicates. */
+  over?: string | string[];
+  /** Evaluate after these predicates. */
+  under?: string | string[];
+}
+
+// State shared by a configurator and the child configurators `include` makes.
+interface SharedState {
+  registry: Registry;
+  viewPredicates: PredicateRegistration[];
+  routePredicates: PredicateRegistration[];
+  pending: Promise<unknown>[];
+  setups: AppSetup[];
+}
+
+/** A registry hook for extensions (the executor and websockets install themselves this way). */
+export type ConfiguratorExtension = (config: Configurator) => void;
+
+const extensions: ConfiguratorExtension[] = [];
+
+/** Lets a framework module prepare every new configurator (used internally). */
+export function registerConfiguratorExtension(extension: ConfiguratorExtension): void {
+  extensions.push(extension);
+}
+
+/**
+ * Collects the application's configuration and builds it with {@linkcode Configurator.makeApp}.
+ *
+ * @example A JSON hello-world
+ * ```ts
+ * import { Configurator } from "@aio/pyramid";
+ * const config = new Configurator();
+ * config.addRoute("hello", "/hello/{name}");
+ * config.addView(async (request) => ({ hello: request.matchdict.name }), {
+ *   routeName: "hello",
+ *   renderer: "json",
+ * });
+ * const app = await config.makeApp();
+ * const response = await app.fetch(new Request("http://localhost/hello/deno"));
+ * console.assert((await response.json()).hello === "deno");
+ * await app.close();
+ * ```
+ */
+export class Configurator {
+  #state: SharedState;
+  #routePrefix: string | undefined;
+  #routeNamePrefix: string | undefined;
+
+  /** Creates a configurator; settings are frozen here. */
+  constructor(options: ConfiguratorOptions = {}) {
+    const { settings, aio } = readSettings(options.settings);
+    const registry = new Registry(settings, aio);
+    registry.rootFactory = options.rootFactory;
+    addBuiltinRenderers(registry);
+    this.#state = {
+      registry,
+      viewPredicates: [...BUILTIN_VIEW_PREDICATES],
+      routePredicates: [...BUILTIN_ROUTE_PREDICATES],
+      pending: [],
+      setups: [],
+    };
+    for (const extension of extensions) extension(this);
+  }
+
+  /** The registry being filled. */
+  get registry(): Registry {
+    return this.#state.registry;
+  }
+
+  /** The frozen settings. */
+  get settings(): Settings {
+    return this.#state.registry.settings;
+  }
+
+  /**
+   * Adds a route. Patterns: `/a/{id}`, `/a/{id:\d+}`, `/files/*subpath`, `/site/*traverse`.
+   * Routes are tried in the order they are added.
+   */
+  addRoute(name: string, pattern: string, options: RouteOptions = {}): void {
+    const site = callerSite();
+    const fullName = this.#routeNamePrefix ? `${this.#routeNamePrefix}.${name}` : name;
+    addRoute(this.registry, fullName, prefixPattern(this.#routePrefix, pattern), {
+      ...options,
+      site,
+      routePredicates: this.#state.routePredicates,
+    });
+  }
+
+  /**
+   * Adds a view: a function `(request)` / `(context, request)`, a class (constructed with
+   * `(context, request)`, its `attr` method called), or a `"./module.ts#export"` string.
+   */
+  addView(view: unknown, options: ViewOptions = {}): void {
+    const site = callerSite();
+    this.#addView(view, options, site, site?.url ?? callerModule());
+  }
+
+  #addView(
+    view: unknown,
+    options: ViewOptions,
+    site: CallSite | undefined,
+    baseUrl: string,
+    ref?: { moduleUrl: string; exportName: string },
+    exception = false,
+  ): void {
+    const routeName = options.routeName !== undefined && this.#routeNamePrefix
+      ? `${this.#routeNamePrefix}.${options.routeName}`
+      : options.routeName;
+    if (site) this.registry.knownModules.add(site.url);
+    addView(this.registry, view, { ...options, routeName }, {
+      site,
+      baseUrl,
+      ref,
+      viewPredicates: this.#state.viewPredicates,
+      exception,
+    });
+  }
+
+  /** Adds a view for errors of `options.context` (an Error class; default `Error`). */
+  addExceptionView(view: unknown, options: ViewOptions = {}): void {
+    const site = callerSite();
+    this.#addView(view, { context: Error, ...options }, site, site?.url ?? callerModule(), undefined, true);
+  }
+
+  /** Adds the view rendered for 404s. */
+  addNotFoundView(view: unknown, options: Omit<ViewOptions, "context"> = {}): void {
+    const site = callerSite();
+    this.#addView(view, { ...options, context: HTTPNotFound }, site, site?.url ?? callerModule(), undefined, true);
+  }
+
+  /** Adds the view rendered for 403s. */
+  addForbiddenView(view: unknown, options: Omit<ViewOptions, "context"> = {}): void {
+    const site = callerSite();
+    this.#addView(view, { ...options, context: HTTPForbidden }, site, site?.url ?? callerModule(), undefined, true);
+  }
+
+  /**
+   * Registers every `viewConfig()` declaration made in the given modules (URLs or paths
+   * relative to the caller; a directory means every `.ts`/`.js` module below it).
+   */
+  scan(url: string | URL, ...more: (string | URL)[]): Promise<void> {
+    const base = callerModule();
+    const work = (async () => {
+      for (const item of [url, ...more]) {
+        for (const moduleUrl of await modulesAt(new URL(String(item), base))) {
+          await this.#scanModule(moduleUrl);
+        }
+      }
+    })();
+    return this.#track(work);
+  }
+
+  async #scanModule(moduleUrl: string): Promise<void> {
+    let module: Record<string, unknown>;
+    try {
+      module = await import(moduleUrl);
+    } catch (error) {
+      throw new ConfigurationError(
+        `config.scan() could not import ${moduleUrl}: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+    this.registry.knownModules.add(moduleUrl);
+    const exportNames = new Map<unknown, string>();
+    for (const [name, value] of Object.entries(module)) {
+      if (!exportNames.has(value)) exportNames.set(value, name);
+    }
+    for (const record of viewConfigsInModule(moduleUrl)) {
+      const exportName = exportNames.get(record.view);
+      this.#addView(
+        record.view,
+        record.options,
+        record.site,
+        moduleUrl,
+        exportName ? { moduleUrl, exportName } : undefined,
+      );
+    }
+  }
+
+  /**
+   * Runs `includeme(config)` with a child configurator whose routes get the given prefixes.
+   * `target` is a function or a module URL whose default export (or `includeme`) is one.
+   */
+  include(
+    target: ((config: Configurator) => void | Promise<void>) | string | URL,
+    options: IncludeOptions = {},
+  ): Promise<void> {
+    const child = Object.create(Configurator.prototype) as Configurator;
+    child.#state = this.#state;
+    child.#routePrefix = options.routePrefix === undefined
+      ? this.#routePrefix
+      : prefixPattern(this.#routePrefix, options.routePrefix);
+    child.#routeNamePrefix = [this.#routeNamePrefix, options.routeNamePrefix].filter(Boolean)
+      .join(".") || undefined;
+    if (typeof target === "function") {
+      return this.#track(Promise.resolve(target(child)));
+    }
+    const moduleUrl = new URL(String(target), callerModule()).href;
+    return this.#track((async () => {
+      const module = await import(moduleUrl).catch((error) => {
+        throw new ConfigurationError(
+          `config.include() could not import ${moduleUrl}: ${(error as Error).message}`,
+          { cause: error },
+        );
+      });
+      this.registry.knownModules.add(moduleUrl);
+      const includeme = module.includeme ?? module.default;
+      if (typeof includeme !== "function") {
+        throw new ConfigurationError(
+          `config.include('${target}'): ${moduleUrl} must export a function includeme(config) (as 'includeme' or default).`,
+        );
+      }
+      await includeme(child);
+    })());
+  }
+
+  #track(work: Promise<unknown>): Promise<void> {
+    const tracked = work.then(() => {});
+    // Errors surface from the awaited promise and again from makeApp(); avoid an unhandled rejection here.
+    tracked.catch(() => {});
+    this.#state.pending.push(tracked);
+    return tracked;
+  }
+
+  /** Adds a tween factory `(handler, registry) => handler`, ordered by `over`/`under`. */
+  addTween(factory: TweenFactory, options: TweenOptions = {}): void {
+    addTween(this.registry, factory, { ...options, site: callerSite() });
+  }
+
+  /** Adds (or replaces) a renderer under a name or a file extension (`.mustache`). */
+  addRenderer(name: string, factory: RendererFactory): void {
+    addRenderer(this.registry, name, factory);
+  }
+
+  /**
+   * Serves the files under `path` (relative to the caller's module, or absolute) at the URL
+   * prefix `name`; `name` may be an absolute URL for assets hosted elsewhere.
+   */
+  addStaticView(name: string, path: string, options: StaticViewOptions = {}): void {
+    const base = callerModule();
+    const root = decodeURIComponent(new URL(path, base).pathname).replace(/\/+$/, "");
+    const external = /^[a-z][a-z0-9+.-]*:\/\//i.test(name);
+    const cleanName = external ? name.replace(/\/+$/, "") : name.replace(/^\/+|\/+$/g, "");
+    const routeName = `__static__/${cleanName}`;
+    this.registry.staticViews.push({ name: cleanName, root, routeName, cacheMaxAge: options.cacheMaxAge });
+    if (external) return;
+    this.addRoute(routeName, `${cleanName}/*subpath`);
+    const fullRouteName = this.#routeNamePrefix ? `${this.#routeNamePrefix}.${routeName}` : routeName;
+    const entry = this.registry.staticViews.at(-1)!;
+    entry.routeName = fullRouteName;
+    const cacheMaxAge = options.cacheMaxAge;
+    this.#addView(
+      async function staticView(request: PyramidRequest): Promise<Response> {
+        const prefix = request.matchedRoute!.compiled.staticPrefix;
+        return await serveStaticFile(request.raw, {
+          root,
+          subpath: request.pathname.slice(prefix.length),
+          cacheMaxAge,
+        });
+      },
+      { routeName },
+      callerSite(),
+      base,
+    );
+  }
+
+  /** Calls `subscriber(event)` for each event of the given class (may be async). */
+  addSubscriber<E>(subscriber: (event: E) => unknown, event: EventClass): void {
+    if (typeof subscriber !== "function" || typeof event !== "function") {
+      throw new ConfigurationError("addSubscriber(fn, EventClass) needs a function and an event class.");
+    }
+    const list = this.registry.subscribers.get(event) ?? [];
+    list.push(subscriber as (event: never) => unknown);
+    this.registry.subscribers.set(event, list);
+  }
+
+  /** Adds a method (or, with `reify`/`property`, a property) to every request. */
+  addRequestMethod(
+    fn: (request: PyramidRequest, ...args: never[]) => unknown,
+    name: string,
+    options: RequestMethodOptions = {},
+  ): void {
+    const taken = this.registry.requestMethods.find((m) => m.name === name);
+    if (taken) {
+      throw new ConfigurationError(`A request method named '${name}' was already added; choose another name.`);
+    }
+    this.registry.requestMethods.push({
+      name,
+      fn,
+      reify: options.reify === true,
+      property: options.property === true,
+    });
+  }
+
+  /** Adds a custom view predicate: the view option `name` builds it with `factory(value)`. */
+  addViewPredicate(name: string, factory: PredicateFactory, options: PredicateOptions = {}): void {
+    this.#addPredicate(this.#state.viewPredicates, "view predicate", name, factory, options);
+  }
+
+  /** Adds a custom route predicate: the route option `name` builds it with `factory(value)`. */
+  addRoutePredicate(name: string, factory: PredicateFactory, options: PredicateOptions = {}): void {
+    this.#addPredicate(this.#state.routePredicates, "route predicate", name, factory, options);
+  }
+
+  #addPredicate(
+    list: PredicateRegistration[],
+    what: string,
+    name: string,
+    factory: PredicateFactory,
+    options: PredicateOptions,
+  ): void {
+    if (list.some((p) => p.name === name)) {
+      throw new ConfigurationError(`A ${what} named '${name}' already exists; choose another name.`);
+    }
+    list.push({ name, factory, over: options.over, under: options.under });
+    // Built-ins keep their order; custom ones default to after every built-in.
+    const items = list.map((p, i) => ({
+      name: p.name,
+      over: p.over,
+      under: p.under ?? (p.over === undefined ? (i === 0 ? undefined : list[i - 1].name) : undefined),
+    }));
+    const order = orderByHints(items, { first: "__first__", last: "__last__", what });
+    list.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
+  }
+
+  /** Sets the default view mapper (default: `CoroutineOrExecutorMapper`). */
+  setViewMapper(mapper: ViewMapperClass): void {
+    if (typeof mapper !== "function") {
+      throw new ConfigurationError("setViewMapper() takes a mapper class such as CoroutineMapper.");
+    }
+    this.registry.defaultMapper = mapper;
+  }
+
+  /** Sets the default root factory for traversal. */
+  setRootFactory(factory: RootFactory): void {
+    this.registry.rootFactory = factory;
+  }
+
+  /** Sizes the executor (aiopyramid's `set_default_executor`); settings give the defaults. */
+  setExecutor(options: { maxWorkers?: number; timeoutMs?: number; maxQueue?: number }): void {
+    const current = this.registry.executor;
+    for (const [key, value] of Object.entries(options)) {
+      if (value !== undefined && (!Number.isSafeInteger(value) || value < (key === "maxQueue" ? 0 : 1))) {
+        throw new ConfigurationError(`setExecutor(): ${key} must be a whole number of at least ${key === "maxQueue" ? 0 : 1}, not ${value}.`);
+      }
+    }
+    this.registry.executor = { ...current, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
+  }
+
+  /** Runs `setup(app)` during `makeApp()`, before views are compiled (for extensions). */
+  onMakeApp(setup: AppSetup): void {
+    this.#state.setups.push(setup);
+  }
+
+  /** Finishes pending `scan`/`include` work and builds the application. */
+  async makeApp(): Promise<App> {
+    while (this.#state.pending.length) {
+      const pending = this.#state.pending.splice(0);
+      await Promise.all(pending);
+    }
+    return await buildApp(this.registry, this.#state.setups);
+  }
+}
+
+async function modulesAt(url: URL): Promise<string[]> {
+  if (url.protocol !== "file:") return [url.href];
+  const path = decodeURIComponent(url.pathname);
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.stat(path);
+  } catch {
+    throw new ConfigurationError(`config.scan(): nothing at ${path}. Pass a module or a directory.`);
+  }
+  if (!info.isDirectory) return [url.href];
+  const found: string[] = [];
+  async function walk(dir: string) {
+    const entries = [];
+    for await (const entry of Deno.readDir(dir)) entries.push(entry);
+    entries.sort((a, b) => a.name.localeCompare(b.name));
+    for (const entry of entries) {
+      const full = `${dir}/${entry.name}`;
+      if (entry.isDirectory && !entry.name.startsWith(".") && entry.name !== "node_modules") {
+        await walk(full);
+      } else if (entry.isFile && /\.(ts|js|mts|mjs)$/.test(entry.name) && !/_test\.|\.test\./.test(entry.name)) {
+        found.push(new URL(`file://${full}`).href);
+      }
+    }
+  }
+  await walk(path.replace(/\/+$/, ""));
+  return found;
+}
+

@@ -1,0 +1,291 @@
+/**
+ * The request a view receives: the Web `Request` plus Pyramid's routing, traversal and
+ * URL helpers. The body is read once, bounded by `aio.max_body_bytes`, before the view
+ * runs; after that `body`, `text`, `json`, `POST` and `params` are plain properties.
+ *
+ * @module
+ */
+
+import { parse as parseCookies } from "@hono/hono/utils/cookie";
+import { HTTPBadRequest } from "../httpexceptions.ts";
+import type { Registry, Route } from "../config/registry.ts";
+import type { Settings } from "../config/settings.ts";
+import { type FormValue, MultiDict } from "./multidict.ts";
+import { readBoundedBody } from "./body.ts";
+import { ResponseDraft } from "./response_draft.ts";
+import { buildRoutePath, findStaticUrl, type UrlOptions } from "./_urls.ts";
+import { resourceUrl } from "../traversal/mod.ts";
+
+const EMPTY_MATCHDICT: Readonly<Record<string, string>> = Object.freeze({});
+const EMPTY_FORM = new MultiDict<FormValue>();
+const decoder = new TextDecoder();
+
+/** Connection details from the server, when there is one. */
+export interface RequestInfo {
+  /** The peer's address. */
+  remoteAddr?: { hostname: string; port: number } | Deno.Addr;
+}
+
+/**
+ * The request passed to views and tweens.
+ *
+ * @example Reading a route placeholder and a query parameter
+ * ```ts
+ * import { DummyRequest } from "@aio/pyramid/testing";
+ * const request = new DummyRequest({ matchdict: { id: "7" }, params: { q: "deno" } });
+ * console.assert(request.matchdict.id === "7");
+ * console.assert(request.params.get("q") === "deno");
+ * ```
+ */
+export class PyramidRequest {
+  /** The underlying Web request. */
+  readonly raw: Request;
+  /** The application registry. */
+  readonly registry: Registry;
+  /** Server connection details. */
+  readonly info: RequestInfo | undefined;
+  /** Values of the matched route's placeholders. */
+  matchdict: Readonly<Record<string, string>> = EMPTY_MATCHDICT;
+  /** The matched route, if any. */
+  matchedRoute: Route | undefined = undefined;
+  /** The context resource found by traversal (or the route's root). */
+  context: unknown = undefined;
+  /** The root resource. */
+  root: unknown = undefined;
+  /** The view name traversal found (or `""`). */
+  viewName = "";
+  /** Path segments after the view name. */
+  subpath: string[] = [];
+  /** Path segments traversal consumed. */
+  traversed: string[] = [];
+  /** The virtual root resource. */
+  virtualRoot: unknown = undefined;
+  /** The virtual root's path. */
+  virtualRootPath = "/";
+  /** The error an exception view is rendering. */
+  exception: unknown = undefined;
+
+  #url: URL | undefined;
+  #path: string | undefined;
+  #pathname: string | undefined;
+  #body: Uint8Array<ArrayBuffer> | undefined;
+  #text: string | undefined;
+  #json: unknown;
+  #jsonParsed = false;
+  #GET: MultiDict<string> | undefined;
+  #POST: MultiDict<FormValue> | undefined;
+  #params: MultiDict<FormValue> | undefined;
+  #cookies: Record<string, string> | undefined;
+  #response: ResponseDraft | undefined;
+
+  /** Wraps a Web request for the given registry. */
+  constructor(raw: Request, registry: Registry, info?: RequestInfo) {
+    this.raw = raw;
+    this.registry = registry;
+    this.info = info;
+  }
+
+  /** The HTTP method. */
+  get method(): string {
+    return this.raw.method;
+  }
+  /** The full URL as a string. */
+  get url(): string {
+    return this.raw.url;
+  }
+  /** The parsed URL. */
+  get parsedUrl(): URL {
+    return this.#url ??= new URL(this.raw.url);
+  }
+  /** The request headers. */
+  get headers(): Headers {
+    return this.raw.headers;
+  }
+  /** The path, still percent-encoded. */
+  get pathname(): string {
+    if (this.#pathname !== undefined) return this.#pathname;
+    const url = this.raw.url;
+    const start = url.indexOf("/", url.indexOf("://") + 3);
+    if (start < 0) return this.#pathname = "/";
+    let end = url.indexOf("?", start);
+    const hash = url.indexOf("#", start);
+    if (hash >= 0 && (end < 0 || hash < end)) end = hash;
+    return this.#pathname = end < 0 ? url.slice(start) : url.slice(start, end);
+  }
+  /** The decoded path; a malformed percent-escape is a 400. */
+  get path(): string {
+    if (this.#path !== undefined) return this.#path;
+    const raw = this.pathname;
+    if (!raw.includes("%")) return this.#path = raw;
+    try {
+      return this.#path = decodeURIComponent(raw);
+    } catch {
+      throw new HTTPBadRequest({ detail: `The path '${raw}' has a malformed percent-escape.` });
+    }
+  }
+  /** Host (and port) the client asked for. */
+  get host(): string {
+    return this.raw.headers.get("host") ?? this.parsedUrl.host;
+  }
+  /** `http` or `https`. */
+  get scheme(): string {
+    return this.parsedUrl.protocol.slice(0, -1);
+  }
+  /** `scheme://host`, the base of generated URLs. */
+  get applicationUrl(): string {
+    return `${this.scheme}://${this.host}`;
+  }
+  /** Whether the request says it came from XMLHttpRequest. */
+  get isXhr(): boolean {
+    return this.raw.headers.get("x-requested-with") === "XMLHttpRequest";
+  }
+  /** The application settings (frozen). */
+  get settings(): Settings {
+    return this.registry.settings;
+  }
+
+  /** Query string parameters. */
+  get GET(): MultiDict<string> {
+    if (this.#GET) return this.#GET;
+    const url = this.raw.url;
+    const q = url.indexOf("?");
+    return this.#GET = q < 0 ? new MultiDict<string>() : MultiDict.fromSearch(url.slice(q));
+  }
+
+  /** Form fields from a urlencoded or multipart body (empty for other bodies). */
+  get POST(): MultiDict<FormValue> {
+    if (this.#POST) return this.#POST;
+    const type = (this.raw.headers.get("content-type") ?? "").toLowerCase();
+    if (type.startsWith("application/x-www-form-urlencoded")) {
+      return this.#POST = MultiDict.fromSearch(this.text) as MultiDict<FormValue>;
+    }
+    if (type.startsWith("multipart/form-data")) {
+      throw new Error(
+        "Multipart bodies are parsed asynchronously; the router does this before the view runs. " +
+          "In a tween, call `await request.readBody()` first.",
+      );
+    }
+    return this.#POST = EMPTY_FORM;
+  }
+
+  /** Query parameters followed by form fields. */
+  get params(): MultiDict<FormValue> {
+    if (this.#params) return this.#params;
+    const post = this.POST;
+    return this.#params = post.size === 0
+      ? this.GET as MultiDict<FormValue>
+      : MultiDict.merge<FormValue>(this.GET, post);
+  }
+
+  /** Whether the body has been read. */
+  get bodyRead(): boolean {
+    return this.#body !== undefined;
+  }
+
+  /** The raw body bytes (read before the view runs). */
+  get body(): Uint8Array<ArrayBuffer> {
+    if (this.#body === undefined) {
+      throw new Error(
+        "The request body has not been read yet. Call `await request.readBody()` first " +
+          "(the router does this before any view runs).",
+      );
+    }
+    return this.#body;
+  }
+
+  /** The body decoded as UTF-8. */
+  get text(): string {
+    return this.#text ??= decoder.decode(this.body);
+  }
+
+  /** The body parsed as JSON; malformed JSON is a 400. */
+  get json(): unknown {
+    if (this.#jsonParsed) return this.#json;
+    const text = this.text;
+    try {
+      this.#json = JSON.parse(text);
+    } catch (error) {
+      throw new HTTPBadRequest({
+        detail: `The request body is not valid JSON: ${(error as Error).message}`,
+      });
+    }
+    this.#jsonParsed = true;
+    return this.#json;
+  }
+
+  /** Cookies sent by the client. */
+  get cookies(): Readonly<Record<string, string>> {
+    if (this.#cookies) return this.#cookies;
+    const header = this.raw.headers.get("cookie");
+    return this.#cookies = header ? parseCookies(header) : {};
+  }
+
+  /** Status, headers and cookies the renderer applies to the response. */
+  get response(): ResponseDraft {
+    return this.#response ??= new ResponseDraft();
+  }
+  /** Whether a view touched `request.response`. */
+  get hasResponseDraft(): boolean {
+    return this.#response !== undefined;
+  }
+
+  /**
+   * Reads the body once, bounded by `aio.max_body_bytes` (over → 413). Multipart forms
+   * are parsed here too, so `POST` is synchronous afterwards. Malformed forms are a 400.
+   */
+  async readBody(): Promise<void> {
+    if (this.#body !== undefined) return;
+    const limit = this.registry.aio.maxBodyBytes;
+    const type = (this.raw.headers.get("content-type") ?? "").toLowerCase();
+    if (type.startsWith("multipart/form-data")) {
+      this.#body = await readBoundedBody(this.raw, limit);
+      try {
+        const form = await new Response(this.#body, {
+          headers: { "content-type": this.raw.headers.get("content-type")! },
+        }).formData();
+        this.#POST = new MultiDict<FormValue>(form as unknown as Iterable<[string, FormValue]>);
+      } catch (error) {
+        throw new HTTPBadRequest({
+          detail: `The multipart form body is malformed: ${(error as Error).message}`,
+        });
+      }
+      return;
+    }
+    this.#body = await readBoundedBody(this.raw, limit);
+  }
+
+  /** Supplies an already-read body (used by testing helpers and executor snapshots). */
+  setBody(body: Uint8Array<ArrayBuffer>): void {
+    this.#body = body;
+    this.#text = undefined;
+    this.#jsonParsed = false;
+    this.#POST = undefined;
+    this.#params = undefined;
+  }
+
+  /** An absolute URL for the named route. */
+  routeUrl(name: string, options: UrlOptions = {}): string {
+    return this.applicationUrl + buildRoutePath(this.registry, name, options);
+  }
+
+  /** The path (no scheme or host) for the named route. */
+  routePath(name: string, options: UrlOptions = {}): string {
+    return buildRoutePath(this.registry, name, options);
+  }
+
+  /** An absolute URL for a file served by a static view. */
+  staticUrl(path: string, options: Omit<UrlOptions, "parts"> = {}): string {
+    const found = findStaticUrl(this.registry, path, options);
+    return /^[a-z][a-z0-9+.-]*:/i.test(found) ? found : this.applicationUrl + found;
+  }
+
+  /** The path for a file served by a static view. */
+  staticPath(path: string, options: Omit<UrlOptions, "parts"> = {}): string {
+    return findStaticUrl(this.registry, path, options);
+  }
+
+  /** An absolute URL for a resource, with extra path elements appended. */
+  resourceUrl(resource: unknown, ...elements: string[]): string {
+    return resourceUrl(resource as never, { base: this.applicationUrl, elements });
+  }
+}

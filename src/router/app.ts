@@ -1,0 +1,260 @@
+/**
+ * `makeApp()`: turns the registry into an {@linkcode App} — views mapped and given their
+ * renderers, tweens ordered around the router, all mounted on a Hono instance.
+ *
+ * @module
+ */
+
+import { Hono } from "@hono/hono";
+import { ConfigurationError } from "../errors.ts";
+import { formatSite } from "../_callsite.ts";
+import { HTTPException } from "../httpexceptions.ts";
+import { PyramidRequest, type RequestInfo } from "../request/request.ts";
+import type { Registry, ViewRegistration } from "../config/registry.ts";
+import { ApplicationCreated } from "../config/events.ts";
+import { resolveRenderer } from "../config/rendering.ts";
+import { buildTweenChain, EXCVIEW, type Handler, MAIN } from "../config/tweens.ts";
+import { type Renderer, toRenderedResponse } from "../rendering/renderer.ts";
+import { CoroutineOrExecutorMapper } from "../views/mapper.ts";
+import { type ViewEntry, ViewLookup } from "../views/lookup.ts";
+import type { LazyView } from "../config/views.ts";
+import { excviewTweenFactory, makeRouter, renderError } from "./router.ts";
+import { logError } from "./_log.ts";
+
+/** Something `app.close()` must stop: workers, sockets, brokers. */
+export type Closer = () => void | Promise<void>;
+
+/**
+ * A built application: a `Deno.serve` handler (`fetch`), the underlying Hono instance,
+ * and `close()` to stop what it started.
+ *
+ * @example Serving an app
+ * ```ts ignore
+ * import { Configurator, serve } from "@aio/pyramid";
+ * const config = new Configurator();
+ * config.addRoute("hello", "/hello");
+ * config.addView(async () => ({ hello: "world" }), { routeName: "hello", renderer: "json" });
+ * const app = await config.makeApp();
+ * serve(app, { port: 6543 });
+ * ```
+ */
+export class App {
+  /** The application registry. */
+  readonly registry: Registry;
+  /** The Hono instance the app is mounted on; add Hono middleware with `app.hono.use()`. */
+  readonly hono: Hono;
+  /** The executor running blocking views, when one was started. */
+  executor: unknown;
+  #closers: Closer[] = [];
+  #closed: Promise<void> | undefined;
+
+  /** Used by `makeApp()`. */
+  constructor(registry: Registry, hono: Hono) {
+    this.registry = registry;
+    this.hono = hono;
+  }
+
+  /** The `Deno.serve` handler. */
+  fetch = (request: Request, info?: RequestInfo): Response | Promise<Response> =>
+    this.hono.fetch(request, info);
+
+  /** Registers something for `close()` to stop (last registered, first stopped). */
+  onClose(closer: Closer): void {
+    this.#closers.unshift(closer);
+  }
+
+  /** Stops workers, closes sockets and brokers. Safe to call twice. */
+  close(): Promise<void> {
+    return this.#closed ??= (async () => {
+      for (const closer of this.#closers) {
+        try {
+          await closer();
+        } catch (error) {
+          logError("Error while closing the app", error);
+        }
+      }
+    })();
+  }
+}
+
+function isLazy(view: unknown): view is LazyView {
+  return typeof view === "object" && view !== null && "moduleUrl" in view;
+}
+
+async function resolveView(registration: ViewRegistration): Promise<unknown> {
+  const view = registration.view;
+  if (!isLazy(view)) return view;
+  let module: Record<string, unknown>;
+  try {
+    module = await import(view.moduleUrl);
+  } catch (error) {
+    throw new ConfigurationError(
+      `The view '${registration.label}' (registered at ${
+        formatSite(registration.site)
+      }) could not be imported from ${view.moduleUrl}: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  const found = module[view.exportName];
+  if (typeof found !== "function") {
+    throw new ConfigurationError(
+      `The module ${view.moduleUrl} has no function export '${view.exportName}' (view '${registration.label}', registered at ${
+        formatSite(registration.site)
+      }). Exports: ${Object.keys(module).join(", ") || "none"}.`,
+    );
+  }
+  return found;
+}
+
+async function compileView(registry: Registry, registration: ViewRegistration): Promise<ViewEntry> {
+  const view = await resolveView(registration);
+  const resolved = { ...registration, view };
+  const where = formatSite(registration.site);
+  const context = registration.context;
+  if (context !== undefined && typeof context !== "function") {
+    throw new ConfigurationError(
+      `The context option of view ${registration.label} (at ${where}) must be a class; views match contexts with instanceof.`,
+    );
+  }
+  const Mapper = registration.mapper ?? registry.defaultMapper ?? CoroutineOrExecutorMapper;
+  const mapped = await new Mapper({ registration: resolved, registry }).mapView(view);
+  const rendererName = registration.renderer;
+  const renderer: Renderer | undefined = rendererName === undefined
+    ? undefined
+    : await resolveRenderer(registry, rendererName, registration.baseUrl, where);
+  const label = registration.label;
+
+  async function renderView(context: unknown, request: PyramidRequest): Promise<Response> {
+    const value = await mapped(context, request);
+    if (value instanceof Response) {
+      return request.hasResponseDraft ? request.response.applyTo(value) : value;
+    }
+    if (value instanceof HTTPException) {
+      return value.toResponse({ accept: request.headers.get("accept"), method: request.method });
+    }
+    if (renderer === undefined) {
+      throw new TypeError(
+        `The view ${label} returned ${
+          value === null ? "null" : typeof value
+        } but has no renderer. Return a Response, or register the view with a renderer such as { renderer: "json" } (registered at ${where}).`,
+      );
+    }
+    const body = await renderer.render(value, {
+      request,
+      context,
+      rendererName: rendererName!,
+    });
+    return toRenderedResponse(body, renderer.contentType, request);
+  }
+
+  const methodPredicate = registration.predicates.find((p) => p.kind === "requestMethod") as
+    | { methods?: string[] }
+    | undefined;
+  return {
+    registration: resolved,
+    predicates: registration.predicates,
+    methods: methodPredicate?.methods,
+    contextClass: context as ViewEntry["contextClass"],
+    call: renderView,
+  };
+}
+
+function requestClassFor(registry: Registry): typeof PyramidRequest {
+  if (registry.requestMethods.length === 0) return PyramidRequest;
+  class AppRequest extends PyramidRequest {}
+  for (const { name, fn, reify, property } of registry.requestMethods) {
+    if (name in PyramidRequest.prototype) {
+      throw new ConfigurationError(
+        `addRequestMethod cannot add '${name}': the request already has it. Choose another name.`,
+      );
+    }
+    if (reify) {
+      Object.defineProperty(AppRequest.prototype, name, {
+        configurable: true,
+        get(this: PyramidRequest) {
+          const value = fn(this);
+          Object.defineProperty(this, name, { value, configurable: true });
+          return value;
+        },
+      });
+    } else if (property) {
+      Object.defineProperty(AppRequest.prototype, name, {
+        configurable: true,
+        get(this: PyramidRequest) {
+          return fn(this);
+        },
+      });
+    } else {
+      Object.defineProperty(AppRequest.prototype, name, {
+        configurable: true,
+        value: function (this: PyramidRequest, ...args: never[]) {
+          return fn(this, ...args);
+        },
+      });
+    }
+  }
+  return AppRequest;
+}
+
+/** Hook run by `makeApp()` before views are compiled (the executor installs itself here). */
+export type AppSetup = (app: App) => void | Promise<void>;
+
+/** Builds the application from a filled registry. */
+export async function buildApp(registry: Registry, setups: AppSetup[] = []): Promise<App> {
+  const hono = new Hono();
+  const app = new App(registry, hono);
+  try {
+    for (const setup of setups) await setup(app);
+    const entries: ViewEntry[] = [];
+    for (const registration of registry.views) {
+      entries.push(await compileView(registry, registration));
+    }
+    const views = new ViewLookup(entries);
+    const rootFactory = registry.rootFactory ?? defaultRootFactory;
+    const router = makeRouter({
+      registry,
+      routes: registry.routes,
+      views,
+      rootFactory,
+      routingReadsBody: registry.routes.some((r) =>
+        r.predicates.some((p) => p.kind === "requestParam" || p.kind === "custom")
+      ),
+    });
+    if (!registry.tweens.some((t) => t.name === EXCVIEW)) {
+      registry.tweens.unshift({
+        name: EXCVIEW,
+        factory: excviewTweenFactory(views, registry),
+        options: { over: MAIN },
+        site: undefined,
+      });
+    }
+    const chain: Handler = buildTweenChain(registry, router);
+    const RequestClass = requestClassFor(registry);
+
+    hono.all("*", function pyramid(c) {
+      return chain(new RequestClass(c.req.raw, registry, c.env as RequestInfo | undefined));
+    });
+    hono.onError(function pyramidSafetyNet(error, c) {
+      // Only errors raised above the excview tween (in a tween near INGRESS) land here.
+      return renderError(error, new RequestClass(c.req.raw, registry), undefined, registry);
+    });
+    await registry.notify(new ApplicationCreated(app));
+    return app;
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+}
+
+/** Pyramid's default root: an empty resource with no children. */
+function defaultRootFactory(): unknown {
+  return DEFAULT_ROOT;
+}
+
+const DEFAULT_ROOT = Object.freeze({
+  __name__: "",
+  __parent__: null,
+  get(_key: string): undefined {
+    return undefined;
+  },
+});

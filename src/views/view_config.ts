@@ -1,0 +1,66 @@
+/**
+ * `viewConfig(options, view)`: declares view configuration next to the view, for
+ * `config.scan()` to pick up. The metadata lives in this module's registry, never on the
+ * function itself.
+ *
+ * @module
+ */
+
+import { type CallSite, callerSite } from "../_callsite.ts";
+import type { ViewOptions } from "../config/views.ts";
+
+/** One `viewConfig()` declaration. */
+export interface ViewConfigRecord {
+  /** The options given. */
+  options: ViewOptions;
+  /** The view. */
+  view: unknown;
+  /** Where `viewConfig()` was called. */
+  site: CallSite | undefined;
+}
+
+const byView = new WeakMap<object, ViewConfigRecord[]>();
+const byModule = new Map<string, ViewConfigRecord[]>();
+
+/**
+ * Marks `view` for `config.scan()` and returns it unchanged, so tests can call it directly.
+ * Call it at module top level; several calls add several registrations.
+ *
+ * @example Declaring a JSON view for the `home` route
+ * ```ts
+ * import { viewConfig } from "@aio/pyramid";
+ * export const home = viewConfig(
+ *   { routeName: "home", renderer: "json" },
+ *   async function home(request) {
+ *     return { path: request.path };
+ *   },
+ * );
+ * ```
+ */
+export function viewConfig<V>(options: ViewOptions, view: V): V {
+  const site = callerSite();
+  const record: ViewConfigRecord = { options, view, site };
+  if ((typeof view === "function" || (typeof view === "object" && view !== null))) {
+    const list = byView.get(view as object) ?? [];
+    list.push(record);
+    byView.set(view as object, list);
+  }
+  if (site) {
+    const list = byModule.get(site.url) ?? [];
+    list.push(record);
+    byModule.set(site.url, list);
+  }
+  return view;
+}
+
+/** The declarations made in a module (by the site of each `viewConfig()` call). */
+export function viewConfigsInModule(moduleUrl: string): ViewConfigRecord[] {
+  return byModule.get(moduleUrl) ?? [];
+}
+
+/** The declarations made for a view. */
+export function viewConfigsFor(view: unknown): ViewConfigRecord[] {
+  return (typeof view === "function" || (typeof view === "object" && view !== null))
+    ? byView.get(view as object) ?? []
+    : [];
+}
