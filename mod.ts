@@ -82,3 +82,5 @@ export type { Predicate, PredicateFactory } from "./src/views/predicates.ts";
 export { viewConfig } from "./src/views/view_config.ts";
 export * from "./src/traversal/mod.ts";
 export { serve } from "./src/serve/mod.ts";
+export { serveStaticFile, type ServeStaticFileOptions } from "./src/static/mod.ts";
+export * from "./src/websocket/mod.ts";

@@ -163,6 +163,8 @@ export class Registry {
   knownModules: Set<string> = new Set();
   /** Extra values extensions keep on the registry. */
   extras: Map<string | symbol, unknown> = new Map();
+  /** Shutdown hooks extensions add; `app.close()` runs them, last added first. */
+  closers: (() => void | Promise<void>)[] = [];
 
   /** Creates a registry over frozen settings. */
   constructor(settings: Settings, aio: AioSettings) {

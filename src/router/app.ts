@@ -15,7 +15,7 @@ import { ApplicationCreated } from "../config/events.ts";
 import { resolveRenderer } from "../config/rendering.ts";
 import { buildTweenChain, EXCVIEW, type Handler, MAIN } from "../config/tweens.ts";
 import { type Renderer, toRenderedResponse } from "../rendering/renderer.ts";
-import { CoroutineOrExecutorMapper } from "../views/mapper.ts";
+import { CoroutineOrExecutorMapper, type ViewMapperClass } from "../views/mapper.ts";
 import { type ViewEntry, ViewLookup } from "../views/lookup.ts";
 import type { LazyView } from "../config/views.ts";
 import { excviewTweenFactory, makeRouter, renderError } from "./router.ts";
@@ -66,7 +66,7 @@ export class App {
   /** Stops workers, closes sockets and brokers. Safe to call twice. */
   close(): Promise<void> {
     return this.#closed ??= (async () => {
-      for (const closer of this.#closers) {
+      for (const closer of [...this.#closers, ...this.registry.closers.toReversed()]) {
         try {
           await closer();
         } catch (error) {
@@ -116,7 +116,8 @@ async function compileView(registry: Registry, registration: ViewRegistration): 
       `The context option of view ${registration.label} (at ${where}) must be a class; views match contexts with instanceof.`,
     );
   }
-  const Mapper = registration.mapper ?? registry.defaultMapper ?? CoroutineOrExecutorMapper;
+  const Mapper = registration.mapper ?? classMapper(view) ?? registry.defaultMapper ??
+    CoroutineOrExecutorMapper;
   const mapped = await new Mapper({ registration: resolved, registry }).mapView(view);
   const rendererName = registration.renderer;
   const renderer: Renderer | undefined = rendererName === undefined
@@ -127,7 +128,10 @@ async function compileView(registry: Registry, registration: ViewRegistration): 
   async function renderView(context: unknown, request: PyramidRequest): Promise<Response> {
     const value = await mapped(context, request);
     if (value instanceof Response) {
-      return request.hasResponseDraft ? request.response.applyTo(value) : value;
+      // A 101 upgrade response must be returned untouched.
+      return request.hasResponseDraft && value.status !== 101
+        ? request.response.applyTo(value)
+        : value;
     }
     if (value instanceof HTTPException) {
       return value.toResponse({ accept: request.headers.get("accept"), method: request.method });
@@ -157,6 +161,13 @@ async function compileView(registry: Registry, registration: ViewRegistration): 
     contextClass: context as ViewEntry["contextClass"],
     call: renderView,
   };
+}
+
+// A class view may name its mapper with a static `viewMapper` (aiopyramid's `__view_mapper__`).
+function classMapper(view: unknown): ViewMapperClass | undefined {
+  if (typeof view !== "function") return undefined;
+  const mapper = (view as { viewMapper?: unknown }).viewMapper;
+  return typeof mapper === "function" ? mapper as ViewMapperClass : undefined;
 }
 
 function requestClassFor(registry: Registry): typeof PyramidRequest {

@@ -76,7 +76,7 @@ export function makeRouter(tables: RouterTables): Handler {
       const root = await (route.factory ?? rootFactory)(request);
       request.root = root;
       if (route.compiled.starName === "traverse") {
-        Object.assign(request, await traverse(root as never, segments(matchdict.traverse)));
+        Object.assign(request, await traverse(root, segments(matchdict.traverse)));
       } else {
         request.context = root;
         request.virtualRoot = root;
@@ -90,7 +90,13 @@ export function makeRouter(tables: RouterTables): Handler {
         throw new HTTPNotFound({ detail: `No route matches ${request.path}.` });
       }
       const root = await rootFactory(request);
-      Object.assign(request, await traverse(root as never, request.path));
+      // traverse() decodes each segment itself, so it gets the still-encoded path.
+      Object.assign(
+        request,
+        await traverse(root, request.pathname, {
+          virtualRootPath: request.headers.get("x-vhm-root") ?? undefined,
+        }),
+      );
     }
 
     // 3. The body, read once and bounded, so views see plain properties.

@@ -1,0 +1,192 @@
+/**
+ * The connection a websocket view talks through: `recv()`, `send()`, `close()` over a
+ * native WebSocket, with an in-order inbox, backpressure and size limits.
+ *
+ * @module
+ */
+
+import { WebsocketClosed } from "./errors.ts";
+
+/** A websocket message: text or bytes. */
+export type WebsocketMessage = string | Uint8Array<ArrayBuffer>;
+
+/** Options for {@linkcode WebsocketConnection}. */
+export interface WebsocketConnectionOptions {
+  /** Messages larger than this close the connection with 1009. */
+  maxMessageBytes?: number;
+  /** `send()` waits while `bufferedAmount` is above this many bytes. */
+  highWaterMark?: number;
+  /** Deliver text frames as bytes. */
+  useBytes?: boolean;
+  /** Deliver binary frames as text where they are valid UTF-8. */
+  useStr?: boolean;
+}
+
+const encoder = new TextEncoder();
+const strictDecoder = new TextDecoder("utf-8", { fatal: true });
+
+/** The part of a WebSocket the connection uses (so tests can pass a fake). */
+export interface SocketLike {
+  readonly readyState: number;
+  readonly bufferedAmount: number;
+  binaryType: BinaryType;
+  send(data: string | ArrayBufferLike | ArrayBufferView | Blob): void;
+  close(code?: number, reason?: string): void;
+  addEventListener(type: string, listener: (event: Event) => void): void;
+}
+
+/**
+ * A websocket connection as views see it.
+ *
+ * @example An echo loop
+ * ```ts ignore
+ * import type { WebsocketConnection } from "@aio/pyramid";
+ * export async function echo(ws: WebsocketConnection) {
+ *   for (;;) {
+ *     const message = await ws.recv();
+ *     if (message === null) break;
+ *     await ws.send(message);
+ *   }
+ * }
+ * ```
+ */
+export class WebsocketConnection {
+  #socket: SocketLike;
+  #inbox: WebsocketMessage[] = [];
+  #waiters: ((message: WebsocketMessage | null) => void)[] = [];
+  #opened: Promise<void>;
+  #closedPromise: Promise<void>;
+  #closed = false;
+  #closeCode: number | undefined;
+  #closeReason = "";
+  #maxMessageBytes: number;
+  #highWaterMark: number;
+  #useBytes: boolean;
+  #useStr: boolean;
+
+  /** Wraps a native WebSocket (from `Deno.upgradeWebSocket`). */
+  constructor(socket: SocketLike, options: WebsocketConnectionOptions = {}) {
+    this.#socket = socket;
+    this.#maxMessageBytes = options.maxMessageBytes ?? 1024 * 1024;
+    this.#highWaterMark = options.highWaterMark ?? 1024 * 1024;
+    this.#useBytes = options.useBytes ?? false;
+    this.#useStr = options.useStr ?? false;
+    socket.binaryType = "arraybuffer";
+    let opened!: () => void;
+    let closed!: () => void;
+    this.#opened = new Promise((resolve) => (opened = resolve));
+    this.#closedPromise = new Promise((resolve) => (closed = resolve));
+    if (socket.readyState === 1) opened();
+    socket.addEventListener("open", () => opened());
+    socket.addEventListener("message", (event) => this.#receive((event as MessageEvent).data));
+    socket.addEventListener("close", (event) => {
+      const { code, reason } = event as CloseEvent;
+      this.#finish(code, reason);
+      opened();
+      closed();
+    });
+    socket.addEventListener("error", () => {
+      // A close event follows; nothing to do until then.
+    });
+  }
+
+  /** Whether the connection has closed (or is closing). */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** The close code once closed. */
+  get closeCode(): number | undefined {
+    return this.#closeCode;
+  }
+
+  /** Resolves once the socket has fully closed. */
+  get done(): Promise<void> {
+    return this.#closedPromise;
+  }
+
+  /** Bytes queued but not yet sent by the socket. */
+  get bufferedAmount(): number {
+    return this.#socket.bufferedAmount;
+  }
+
+  #receive(data: unknown): void {
+    if (this.#closed) return;
+    let message: WebsocketMessage;
+    let size: number;
+    if (typeof data === "string") {
+      size = data.length; // UTF-16 units; encode only when near the limit
+      if (size * 3 > this.#maxMessageBytes) size = encoder.encode(data).byteLength;
+      message = this.#useBytes ? encoder.encode(data) : data;
+    } else {
+      const bytes = new Uint8Array(data as ArrayBuffer);
+      size = bytes.byteLength;
+      message = bytes;
+      if (this.#useStr) {
+        try {
+          message = strictDecoder.decode(bytes);
+        } catch {
+          // Not valid UTF-8: deliver the bytes.
+        }
+      }
+    }
+    if (size > this.#maxMessageBytes) {
+      this.close(1009, `Message larger than ${this.#maxMessageBytes} bytes.`);
+      return;
+    }
+    const waiter = this.#waiters.shift();
+    if (waiter) waiter(message);
+    else this.#inbox.push(message);
+  }
+
+  #finish(code: number | undefined, reason: string): void {
+    if (!this.#closed) {
+      this.#closed = true;
+      this.#closeCode = code;
+      this.#closeReason = reason;
+    } else if (this.#closeCode === undefined) {
+      this.#closeCode = code;
+    }
+    // Messages that arrived before the close were queued first; waiters get null.
+    for (const waiter of this.#waiters.splice(0)) waiter(null);
+  }
+
+  /** The next message, in order; `null` once the peer has closed and the inbox is empty. */
+  recv(): Promise<WebsocketMessage | null> {
+    if (this.#inbox.length) return Promise.resolve(this.#inbox.shift()!);
+    if (this.#closed) return Promise.resolve(null);
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  /**
+   * Sends a message, then waits while the socket's buffer is above the high-water mark.
+   * Throws {@linkcode WebsocketClosed} once the connection has closed.
+   */
+  async send(data: WebsocketMessage | ArrayBuffer): Promise<void> {
+    await this.#opened;
+    if (this.#closed || this.#socket.readyState !== 1) {
+      throw new WebsocketClosed(this.#closeCode, this.#closeReason);
+    }
+    this.#socket.send(data);
+    let delay = 1;
+    while (this.#socket.bufferedAmount > this.#highWaterMark) {
+      if (this.#closed) throw new WebsocketClosed(this.#closeCode, this.#closeReason);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      delay = Math.min(delay * 2, 50);
+    }
+  }
+
+  /** Closes the connection (default 1000). Safe to call more than once. */
+  close(code = 1000, reason = ""): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#closeCode = code;
+    this.#closeReason = reason;
+    for (const waiter of this.#waiters.splice(0)) waiter(null);
+    try {
+      this.#socket.close(code, reason);
+    } catch {
+      // Already closing.
+    }
+  }
+}

@@ -1,0 +1,212 @@
+/**
+ * `WebsocketMapper`: a view registered with it receives a websocket connection instead
+ * of returning a response. Built on the native `Deno.upgradeWebSocket`.
+ *
+ * @module
+ */
+
+import { ConfigurationError } from "../errors.ts";
+import { formatSite } from "../_callsite.ts";
+import { HTTPBadRequest } from "../httpexceptions.ts";
+import type { PyramidRequest } from "../request/request.ts";
+import type { Registry } from "../config/registry.ts";
+import { asInt } from "../config/settings.ts";
+import type { MappedView, ViewMapper, ViewMapperOptions } from "../views/mapper.ts";
+import { isAsyncFunction, isClass } from "../views/_call.ts";
+import { logError } from "../router/_log.ts";
+import { WebsocketConnection } from "./connection.ts";
+import { WebsocketClosed } from "./errors.ts";
+import { driveView } from "./_drive.ts";
+
+/** Per-application websocket state: live connections and limits. */
+export interface WebsocketState {
+  /** Open connections and the tasks running their views. */
+  live: Map<WebsocketConnection, Promise<void>>;
+  /** Whether `WebsocketClosed` escaping a view is logged. */
+  ignoreClosed: boolean;
+  /** `aio.websocket.max_message_bytes`. */
+  maxMessageBytes: number;
+  /** `aio.websocket.idle_timeout_ms`. */
+  idleTimeoutMs: number;
+  /** `aio.websocket.shutdown_grace_ms`: how long `app.close()` waits for views. */
+  shutdownGraceMs: number;
+  /** Whether the server is shutting down (new upgrades are refused). */
+  closing: boolean;
+}
+
+const STATE = Symbol.for("aio.pyramid.websocketState");
+
+/** The app's websocket state, created on first use (and closed by `app.close()`). */
+export function websocketState(registry: Registry): WebsocketState {
+  let state = registry.extras.get(STATE) as WebsocketState | undefined;
+  if (state) return state;
+  const settings = registry.settings;
+  const read = (key: string, fallback: number) => key in settings ? asInt(settings[key], key) : fallback;
+  const created: WebsocketState = {
+    live: new Map(),
+    ignoreClosed: false,
+    maxMessageBytes: read("aio.websocket.max_message_bytes", 1024 * 1024),
+    idleTimeoutMs: read("aio.websocket.idle_timeout_ms", 120_000),
+    shutdownGraceMs: read("aio.websocket.shutdown_grace_ms", 5_000),
+    closing: false,
+  };
+  state = created;
+  registry.extras.set(STATE, created);
+  registry.closers.push(() => closeAll(created));
+  return created;
+}
+
+async function closeAll(state: WebsocketState): Promise<void> {
+  state.closing = true;
+  const tasks = [...state.live.values()];
+  for (const ws of state.live.keys()) ws.close(1001, "Server shutting down.");
+  if (tasks.length === 0) return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    Promise.allSettled(tasks),
+    new Promise((resolve) => (timer = setTimeout(resolve, state.shutdownGraceMs))),
+  ]);
+  clearTimeout(timer);
+}
+
+/** Whether the request is a valid WebSocket opening handshake (RFC 6455 §4.2.1). */
+export function isWebsocketHandshake(request: Request): boolean {
+  if (request.method !== "GET") return false;
+  const headers = request.headers;
+  if (headers.get("upgrade")?.toLowerCase() !== "websocket") return false;
+  const connection = headers.get("connection")?.toLowerCase() ?? "";
+  if (!connection.split(",").some((token) => token.trim() === "upgrade")) return false;
+  if (headers.get("sec-websocket-version") !== "13") return false;
+  const key = headers.get("sec-websocket-key") ?? "";
+  return /^[A-Za-z0-9+/]{22}==$/.test(key);
+}
+
+function invalidHandshake(): HTTPBadRequest {
+  return new HTTPBadRequest({
+    body: "Invalid WebSocket handshake.\n",
+    detail: "Invalid WebSocket handshake.",
+    headers: { "content-type": "text/plain; charset=utf-8" },
+  });
+}
+
+/** How blocking websocket views reach the executor; installed by the executor module. */
+export type BlockingWebsocketRunner = (
+  view: unknown,
+  options: ViewMapperOptions,
+) => Promise<(ws: WebsocketConnection, context: unknown, request: PyramidRequest) => Promise<void>>;
+
+const BLOCKING = Symbol.for("aio.pyramid.blockingWebsocketRunner");
+
+/** Installs the executor's runner for plain-function websocket views. */
+export function setBlockingWebsocketRunner(registry: Registry, runner: BlockingWebsocketRunner): void {
+  registry.extras.set(BLOCKING, runner);
+}
+
+/**
+ * Maps a websocket view. An `async function (ws)` or a `WebsocketConnectionView` subclass
+ * runs on the event loop; a plain `function (ws)` runs in the executor with a `ws` whose
+ * `recv()`/`send()` are synchronous. The framework closes the socket with 1000 when the
+ * view returns and 1011 when it throws.
+ *
+ * @example An echo view
+ * ```ts
+ * import { Configurator, WebsocketMapper, type WebsocketConnection } from "@aio/pyramid";
+ * const config = new Configurator();
+ * config.addRoute("echo", "/echo");
+ * config.addView(async function echo(ws: WebsocketConnection) {
+ *   for (;;) {
+ *     const message = await ws.recv();
+ *     if (message === null) break;
+ *     await ws.send(message);
+ *   }
+ * }, { routeName: "echo", mapper: WebsocketMapper });
+ * ```
+ */
+export class WebsocketMapper implements ViewMapper {
+  /** Deliver text frames as `Uint8Array` (aiopyramid's `use_bytes`). */
+  static useBytes = false;
+  /** Deliver binary frames as `string` where they are valid UTF-8 (aiopyramid's `use_str`). */
+  static useStr = false;
+
+  #options: ViewMapperOptions;
+
+  /** Creates the mapper for one view. */
+  constructor(options: ViewMapperOptions) {
+    this.#options = options;
+  }
+
+  /** Maps the view to an upgrade handler. */
+  async mapView(view: unknown): Promise<MappedView> {
+    const { registry, registration } = this.#options;
+    const state = websocketState(registry);
+    const label = registration.label;
+    let run: (ws: WebsocketConnection, context: unknown, request: PyramidRequest) => Promise<void>;
+    if (isClass(view) || isAsyncFunction(view)) {
+      run = (ws, context, request) => driveView(view, ws, context, request);
+    } else if (typeof view === "function") {
+      const runner = registry.extras.get(BLOCKING) as BlockingWebsocketRunner | undefined;
+      if (!runner) {
+        throw new ConfigurationError(
+          `The websocket view ${label} (registered at ${
+            formatSite(registration.site)
+          }) is a plain function, so it must run in the executor, which is not available. Make it an \`async function\`.`,
+        );
+      }
+      run = await runner(view, this.#options);
+    } else {
+      throw new ConfigurationError(`The websocket view ${label} must be a function or a class.`);
+    }
+    const mapper = this.constructor as typeof WebsocketMapper;
+
+    return async function upgradeWebsocket(context: unknown, request: PyramidRequest) {
+      if (!isWebsocketHandshake(request.raw)) throw invalidHandshake();
+      if (state.closing) {
+        throw new HTTPBadRequest({ detail: "The server is shutting down." });
+      }
+      let upgraded: { socket: WebSocket; response: Response };
+      try {
+        upgraded = Deno.upgradeWebSocket(request.raw, {
+          idleTimeout: Math.max(1, Math.ceil(state.idleTimeoutMs / 1000)),
+        });
+      } catch {
+        throw invalidHandshake();
+      }
+      const ws = new WebsocketConnection(upgraded.socket, {
+        maxMessageBytes: state.maxMessageBytes,
+        useBytes: mapper.useBytes,
+        useStr: mapper.useStr,
+      });
+      const task = (async function websocketView() {
+        try {
+          await run(ws, context, request);
+          ws.close(1000);
+        } catch (error) {
+          if (!(error instanceof WebsocketClosed && state.ignoreClosed)) {
+            logError(`The websocket view ${label} failed`, error, request);
+          }
+          ws.close(1011, "Internal error.");
+        }
+        await ws.done;
+      })();
+      state.live.set(ws, task);
+      task.finally(() => state.live.delete(ws));
+      return upgraded.response;
+    };
+  }
+}
+
+/**
+ * Keeps `WebsocketClosed` errors that escape websocket views out of the error log
+ * (aiopyramid's `ignore_websocket_closed`). Returns the app.
+ *
+ * @example Wrapping the app in its constructor
+ * ```ts
+ * import { Configurator, ignoreWebsocketClosed } from "@aio/pyramid";
+ * const app = ignoreWebsocketClosed(await new Configurator().makeApp());
+ * await app.close();
+ * ```
+ */
+export function ignoreWebsocketClosed<A extends { registry: Registry }>(app: A): A {
+  websocketState(app.registry).ignoreClosed = true;
+  return app;
+}
