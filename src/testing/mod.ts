@@ -18,3 +18,4 @@
 export { DummyRequest, type DummyRequestOptions } from "./dummy_request.ts";
 export { DummyResource, type DummyResourceOptions } from "./dummy_resource.ts";
 export { testConfig } from "./test_config.ts";
+export { DummyWebsocket } from "./dummy_websocket.ts";

@@ -36,6 +36,31 @@ export interface SocketLike {
 }
 
 /**
+ * What a websocket view may rely on: the methods of {@linkcode WebsocketConnection}, also
+ * implemented by the testing helper `DummyWebsocket`. Type view parameters with it.
+ *
+ * @example A view typed against the interface
+ * ```ts
+ * import type { Websocket } from "@aio/pyramid";
+ * export async function greet(ws: Websocket) {
+ *   await ws.send("hello");
+ * }
+ * ```
+ */
+export interface Websocket {
+  /** The next message, or `null` once the peer has closed. */
+  recv(): Promise<WebsocketMessage | null>;
+  /** Sends a message (waits while the send buffer is full). */
+  send(data: WebsocketMessage | ArrayBuffer): Promise<void>;
+  /** Closes the connection. */
+  close(code?: number, reason?: string): void;
+  /** Whether the connection has closed. */
+  readonly closed: boolean;
+  /** The close code once closed. */
+  readonly closeCode: number | undefined;
+}
+
+/**
  * A websocket connection as views see it.
  *
  * @example An echo loop
@@ -50,7 +75,7 @@ export interface SocketLike {
  * }
  * ```
  */
-export class WebsocketConnection {
+export class WebsocketConnection implements Websocket {
   #socket: SocketLike;
   #inbox: WebsocketMessage[] = [];
   #waiters: ((message: WebsocketMessage | null) => void)[] = [];

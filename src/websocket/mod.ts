@@ -22,6 +22,7 @@
 
 export {
   type SocketLike,
+  type Websocket,
   WebsocketConnection,
   type WebsocketConnectionOptions,
   type WebsocketMessage,
