@@ -84,3 +84,18 @@ export * from "./src/traversal/mod.ts";
 export { serve } from "./src/serve/mod.ts";
 export { serveStaticFile, type ServeStaticFileOptions } from "./src/static/mod.ts";
 export * from "./src/websocket/mod.ts";
+export {
+  closeDefaultExecutor,
+  Executor,
+  type ExecutorCall,
+  type ExecutorOptions,
+  type ExecutorStats,
+  getCurrentExecutor,
+  isAsync,
+  type RunOptions,
+  setCurrentExecutor,
+  spawnBlocking,
+  synchronize,
+  type SynchronizeOptions,
+  useExecutor,
+} from "./src/executor/mod.ts";

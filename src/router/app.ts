@@ -20,6 +20,8 @@ import { type ViewEntry, ViewLookup } from "../views/lookup.ts";
 import type { LazyView } from "../config/views.ts";
 import { excviewTweenFactory, makeRouter, renderError } from "./router.ts";
 import { logError } from "./_log.ts";
+import { defaultRootFactory } from "./_default_root.ts";
+import { installExecutor } from "../views/_blocking.ts";
 
 /** Something `app.close()` must stop: workers, sockets, brokers. */
 export type Closer = () => void | Promise<void>;
@@ -107,6 +109,15 @@ async function resolveView(registration: ViewRegistration): Promise<unknown> {
 }
 
 async function compileView(registry: Registry, registration: ViewRegistration): Promise<ViewEntry> {
+  const routeName = registration.routeName;
+  if (routeName !== undefined && !registry.routesByName.has(routeName)) {
+    const known = [...registry.routesByName.keys()].join(", ") || "none";
+    throw new ConfigurationError(
+      `The view ${registration.label} (registered at ${
+        formatSite(registration.site)
+      }) names the route '${routeName}', but no route has that name. Add it with config.addRoute('${routeName}', pattern) or fix the routeName. Known routes: ${known}.`,
+    );
+  }
   const view = await resolveView(registration);
   const resolved = { ...registration, view };
   const where = formatSite(registration.site);
@@ -183,7 +194,7 @@ function requestClassFor(registry: Registry): typeof PyramidRequest {
       Object.defineProperty(AppRequest.prototype, name, {
         configurable: true,
         get(this: PyramidRequest) {
-          const value = fn(this);
+          const value = fn.call(this, this);
           Object.defineProperty(this, name, { value, configurable: true });
           return value;
         },
@@ -192,20 +203,23 @@ function requestClassFor(registry: Registry): typeof PyramidRequest {
       Object.defineProperty(AppRequest.prototype, name, {
         configurable: true,
         get(this: PyramidRequest) {
-          return fn(this);
+          return fn.call(this, this);
         },
       });
     } else {
       Object.defineProperty(AppRequest.prototype, name, {
         configurable: true,
         value: function (this: PyramidRequest, ...args: never[]) {
-          return fn(this, ...args);
+          return fn.call(this, this, ...args);
         },
       });
     }
   }
   return AppRequest;
 }
+
+// The excview tween entries buildApp() added itself (as opposed to one an app supplied).
+const BUILTIN_EXCVIEW = new WeakSet<object>();
 
 /** Hook run by `makeApp()` before views are compiled (the executor installs itself here). */
 export type AppSetup = (app: App) => void | Promise<void>;
@@ -215,6 +229,7 @@ export async function buildApp(registry: Registry, setups: AppSetup[] = []): Pro
   const hono = new Hono();
   const app = new App(registry, hono);
   try {
+    installExecutor(app);
     for (const setup of setups) await setup(app);
     const entries: ViewEntry[] = [];
     for (const registration of registry.views) {
@@ -231,13 +246,17 @@ export async function buildApp(registry: Registry, setups: AppSetup[] = []): Pro
         r.predicates.some((p) => p.kind === "requestParam" || p.kind === "custom")
       ),
     });
+    // Another makeApp() on the same configurator must not reuse this app's view lookup.
+    registry.tweens = registry.tweens.filter((t) => !BUILTIN_EXCVIEW.has(t));
     if (!registry.tweens.some((t) => t.name === EXCVIEW)) {
-      registry.tweens.unshift({
+      const excview = {
         name: EXCVIEW,
         factory: excviewTweenFactory(views, registry),
         options: { over: MAIN },
         site: undefined,
-      });
+      };
+      BUILTIN_EXCVIEW.add(excview);
+      registry.tweens.unshift(excview);
     }
     const chain: Handler = buildTweenChain(registry, router);
     const RequestClass = requestClassFor(registry);
@@ -256,16 +275,3 @@ export async function buildApp(registry: Registry, setups: AppSetup[] = []): Pro
     throw error;
   }
 }
-
-/** Pyramid's default root: an empty resource with no children. */
-function defaultRootFactory(): unknown {
-  return DEFAULT_ROOT;
-}
-
-const DEFAULT_ROOT = Object.freeze({
-  __name__: "",
-  __parent__: null,
-  get(_key: string): undefined {
-    return undefined;
-  },
-});

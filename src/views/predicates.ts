@@ -201,6 +201,16 @@ export function requestParamPredicate(value: unknown, kind: string): Predicate {
   };
 }
 
+// Custom predicates are told apart by identity (as Pyramid hashes the function): two
+// different anonymous functions must not make their views conflict.
+const functionIds = new WeakMap<object, number>();
+let nextFunctionId = 0;
+function functionId(fn: object): number {
+  let id = functionIds.get(fn);
+  if (id === undefined) functionIds.set(fn, id = ++nextFunctionId);
+  return id;
+}
+
 /** `custom: [(context, request) => boolean]`: arbitrary tests. */
 export function customPredicate(value: unknown, kind: string): Predicate {
   const fns = (Array.isArray(value) ? value : [value]) as ((
@@ -214,7 +224,7 @@ export function customPredicate(value: unknown, kind: string): Predicate {
   }
   return {
     kind,
-    text: `custom = ${fns.map((f) => f.name || "<anonymous>").join(",")}`,
+    text: `custom = ${fns.map((f) => `${f.name || "<anonymous>"}#${functionId(f)}`).join(",")}`,
     test: (context, request) => fns.every((fn) => fn(context, request)),
   };
 }

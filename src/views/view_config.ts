@@ -6,7 +6,8 @@
  * @module
  */
 
-import { type CallSite, callerSite } from "../_callsite.ts";
+import { type CallSite, callerSite, formatSite } from "../_callsite.ts";
+import { recordSite } from "../executor/registry.ts";
 import type { ViewOptions } from "../config/views.ts";
 
 /** One `viewConfig()` declaration. */
@@ -40,6 +41,8 @@ const byModule = new Map<string, ViewConfigRecord[]>();
 export function viewConfig<V>(options: ViewOptions, view: V): V {
   const site = callerSite();
   const record: ViewConfigRecord = { options, view, site };
+  // The site lets an executor worker find this view again when it imports the module.
+  if (site && typeof view === "function") recordSite(formatSite(site), view as () => unknown);
   if ((typeof view === "function" || (typeof view === "object" && view !== null))) {
     const list = byView.get(view as object) ?? [];
     list.push(record);

@@ -21,7 +21,9 @@ export async function driveView(
     await (view as (ws: WebsocketConnection) => unknown)(ws);
     return;
   }
-  const instance = (view.length >= 2 ? new view(context, request) : new view(request)) as CallbackView;
+  // A subclass without its own constructor reports length 0, so only an explicit
+  // one-parameter constructor means `(request)`.
+  const instance = (view.length === 1 ? new view(request) : new view(context, request)) as CallbackView;
   instance.ws = ws;
   try {
     await instance.onOpen?.();

@@ -208,6 +208,16 @@ export class WebsocketConnection implements Websocket {
     this.#closeCode = code;
     this.#closeReason = reason;
     for (const waiter of this.#waiters.splice(0)) waiter(null);
+    if (this.#socket.readyState === 0) {
+      // Deno drops a close() made while the upgrade is still in flight and leaves the
+      // socket open for good, so close it once it has opened.
+      this.#opened.then(() => this.#closeSocket(code, reason));
+    } else {
+      this.#closeSocket(code, reason);
+    }
+  }
+
+  #closeSocket(code: number, reason: string): void {
     try {
       this.#socket.close(code, reason);
     } catch {

@@ -41,7 +41,8 @@ export function websocketState(registry: Registry): WebsocketState {
   let state = registry.extras.get(STATE) as WebsocketState | undefined;
   if (state) return state;
   const settings = registry.settings;
-  const read = (key: string, fallback: number) => key in settings ? asInt(settings[key], key) : fallback;
+  const read = (key: string, fallback: number) =>
+    key in settings ? asInt(settings[key], key) : fallback;
   const created: WebsocketState = {
     live: new Map(),
     ignoreClosed: false,
@@ -93,12 +94,24 @@ function invalidHandshake(): HTTPBadRequest {
 export type BlockingWebsocketRunner = (
   view: unknown,
   options: ViewMapperOptions,
-) => Promise<(ws: WebsocketConnection, context: unknown, request: PyramidRequest) => Promise<void>>;
+) => Promise<WebsocketRun>;
+
+/**
+ * Prepares a view run for one upgrade request (before the upgrade, while the request is
+ * still readable) and returns what runs it once the socket exists.
+ */
+export type WebsocketRun = (
+  context: unknown,
+  request: PyramidRequest,
+) => (ws: WebsocketConnection) => Promise<void>;
 
 const BLOCKING = Symbol.for("aio.pyramid.blockingWebsocketRunner");
 
 /** Installs the executor's runner for plain-function websocket views. */
-export function setBlockingWebsocketRunner(registry: Registry, runner: BlockingWebsocketRunner): void {
+export function setBlockingWebsocketRunner(
+  registry: Registry,
+  runner: BlockingWebsocketRunner,
+): void {
   registry.extras.set(BLOCKING, runner);
 }
 
@@ -140,9 +153,9 @@ export class WebsocketMapper implements ViewMapper {
     const { registry, registration } = this.#options;
     const state = websocketState(registry);
     const label = registration.label;
-    let run: (ws: WebsocketConnection, context: unknown, request: PyramidRequest) => Promise<void>;
+    let prepare: WebsocketRun;
     if (isClass(view) || isAsyncFunction(view)) {
-      run = (ws, context, request) => driveView(view, ws, context, request);
+      prepare = (context, request) => (ws) => driveView(view, ws, context, request);
     } else if (typeof view === "function") {
       const runner = registry.extras.get(BLOCKING) as BlockingWebsocketRunner | undefined;
       if (!runner) {
@@ -152,7 +165,7 @@ export class WebsocketMapper implements ViewMapper {
           }) is a plain function, so it must run in the executor, which is not available. Make it an \`async function\`.`,
         );
       }
-      run = await runner(view, this.#options);
+      prepare = await runner(view, this.#options);
     } else {
       throw new ConfigurationError(`The websocket view ${label} must be a function or a class.`);
     }
@@ -163,6 +176,7 @@ export class WebsocketMapper implements ViewMapper {
       if (state.closing) {
         throw new HTTPBadRequest({ detail: "The server is shutting down." });
       }
+      const run = prepare(context, request);
       let upgraded: { socket: WebSocket; response: Response };
       try {
         upgraded = Deno.upgradeWebSocket(request.raw, {
@@ -178,7 +192,7 @@ export class WebsocketMapper implements ViewMapper {
       });
       const task = (async function websocketView() {
         try {
-          await run(ws, context, request);
+          await run(ws);
           ws.close(1000);
         } catch (error) {
           if (!(error instanceof WebsocketClosed && state.ignoreClosed)) {

@@ -1,0 +1,175 @@
+// The main-isolate side of blocking views: CoroutineOrExecutorMapper and ExecutorMapper send
+// plain-function views here; each call ships a request snapshot to an executor worker, where
+// `_blocking_worker.ts` rebuilds the request, calls the view and sends the outcome back.
+import { Executor } from "../executor/pool.ts";
+import { type CallableRef, locateCallable } from "../executor/registry.ts";
+import { getCurrentExecutor, setCurrentExecutor } from "../executor/spawn.ts";
+import { registerService } from "../executor/channel.ts";
+import type { PyramidRequest } from "../request/request.ts";
+import type { Registry, ViewRegistration } from "../config/registry.ts";
+import { asInt } from "../config/settings.ts";
+import { type MappedView, setBlockingViewMapper, type ViewMapperOptions } from "./mapper.ts";
+import { setBlockingWebsocketRunner } from "../websocket/mapper.ts";
+import type { WebsocketConnection } from "../websocket/connection.ts";
+import { DEFAULT_ROOT } from "../router/_default_root.ts";
+import type { App } from "../router/app.ts";
+import type { BlockingResult, RequestSnapshot } from "./_snapshot.ts";
+
+const WORKER_SIDE = new URL("./_blocking_worker.ts", import.meta.url).href;
+const VIEW_VIA: CallableRef = { moduleUrl: WORKER_SIDE, exportName: "callBlockingView" };
+const WEBSOCKET_VIA: CallableRef = { moduleUrl: WORKER_SIDE, exportName: "runBlockingWebsocket" };
+
+// Websocket services for blocking websocket views: the worker's `ws.recv()`/`ws.send()` wait
+// on the synchronize channel while the main isolate talks to the real socket.
+interface WebsocketCallContext {
+  ws: WebsocketConnection;
+}
+function wsOf(context: unknown): WebsocketConnection {
+  return (context as WebsocketCallContext).ws;
+}
+registerService("aio.websocket.recv", (_args, call) => wsOf(call.context).recv());
+registerService("aio.websocket.send", (args, call) => wsOf(call.context).send(args[0] as string));
+registerService("aio.websocket.close", (args, call) => {
+  wsOf(call.context).close(args[0] as number | undefined, args[1] as string | undefined);
+});
+
+async function locate(registration: ViewRegistration, registry: Registry): Promise<CallableRef> {
+  if (registration.ref) return registration.ref;
+  return await locateCallable(registration.view as (...args: unknown[]) => unknown, {
+    modules: [registration.baseUrl, ...registry.knownModules],
+    base: registration.baseUrl,
+  });
+}
+
+function cloneContext(context: unknown): unknown {
+  if (context === DEFAULT_ROOT || context === undefined || context === null) return undefined;
+  try {
+    return structuredClone(context);
+  } catch {
+    // Resources with methods cannot cross; the view gets undefined as its context.
+    return undefined;
+  }
+}
+
+function snapshot(
+  request: PyramidRequest,
+  context: unknown,
+  appId: string,
+  routes: [string, string][],
+): RequestSnapshot {
+  return {
+    appId,
+    method: request.method,
+    url: request.url,
+    headers: [...request.headers],
+    body: request.body,
+    matchdict: { ...request.matchdict },
+    routeName: request.matchedRoute?.name,
+    viewName: request.viewName,
+    subpath: request.subpath,
+    traversed: request.traversed,
+    virtualRootPath: request.virtualRootPath,
+    context: cloneContext(context),
+    settings: { ...request.settings },
+    routes,
+  };
+}
+
+function decode(result: BlockingResult, request: PyramidRequest): unknown {
+  if (result.kind === "response") {
+    return new Response(result.body.byteLength ? result.body : null, {
+      status: result.status,
+      headers: result.headers,
+    });
+  }
+  if (result.draft) {
+    const draft = request.response;
+    draft.status = result.draft.status;
+    for (const [name, value] of result.draft.headers) {
+      if (name === "set-cookie") draft.headers.append(name, value);
+      else draft.headers.set(name, value);
+    }
+  }
+  return result.value;
+}
+
+/** Wires the executor into an app being built: blocking views and websocket views use it. */
+export function installExecutor(app: App): void {
+  const registry = app.registry;
+  const appId = crypto.randomUUID();
+  let executor: Executor | undefined;
+  let routes: [string, string][] | undefined;
+
+  function ensureExecutor(): Executor {
+    if (executor) return executor;
+    const { maxWorkers, timeoutMs, maxQueue } = registry.executor;
+    const started = new Executor({ maxWorkers, timeoutMs, maxQueue });
+    executor = started;
+    const previous = setCurrentExecutor(started);
+    app.executor = started;
+    app.onClose(async function closeExecutor() {
+      if (getCurrentExecutor() === started) setCurrentExecutor(previous);
+      await started.close();
+    });
+    return started;
+  }
+
+  function routeTable(): [string, string][] {
+    return routes ??= [...registry.routesByName.values()].map((r) => [r.name, r.compiled.pattern]);
+  }
+
+  setBlockingViewMapper(registry, async (view, options: ViewMapperOptions) => {
+    const { registration } = options;
+    const target = await locate({ ...registration, view }, registry);
+    const pool = ensureExecutor();
+    const name = registration.label;
+    const args = { attr: registration.attr };
+    return async function callBlockingView(context, request) {
+      const result = await pool.run(
+        {
+          target,
+          args: [snapshot(request, context, appId, routeTable()), args],
+          via: VIEW_VIA,
+          name,
+        },
+        { context: request },
+      );
+      return decode(result as BlockingResult, request);
+    } satisfies MappedView;
+  });
+
+  const settings = registry.settings;
+  const maxBlocking = "aio.websocket.max_blocking" in settings
+    ? asInt(settings["aio.websocket.max_blocking"], "aio.websocket.max_blocking")
+    : Math.max(1, registry.executor.maxWorkers - 1);
+  const lifetimeMs = "aio.websocket.blocking_timeout_ms" in settings
+    ? asInt(settings["aio.websocket.blocking_timeout_ms"], "aio.websocket.blocking_timeout_ms")
+    : 24 * 60 * 60 * 1000;
+  let activeBlocking = 0;
+
+  setBlockingWebsocketRunner(registry, async (view, options) => {
+    const { registration } = options;
+    const target = await locate({ ...registration, view }, registry);
+    const pool = ensureExecutor();
+    const name = registration.label;
+    return function prepareBlockingWebsocket(context, request) {
+      const state = snapshot(request, context, appId, routeTable());
+      return async function runBlockingWebsocket(ws) {
+        if (activeBlocking >= maxBlocking) {
+          // Each blocking websocket view holds a worker for its lifetime; refuse beyond the bound.
+          ws.close(1013, "Too many blocking websocket views; try again later.");
+          return;
+        }
+        activeBlocking++;
+        try {
+          await pool.run(
+            { target, args: [state], via: WEBSOCKET_VIA, name },
+            { context: { ws } satisfies WebsocketCallContext, timeoutMs: lifetimeMs },
+          );
+        } finally {
+          activeBlocking--;
+        }
+      };
+    };
+  });
+}

@@ -1,0 +1,31 @@
+// What crosses to an executor worker for a blocking view: a structured-cloneable copy of the
+// request (the body is already read) and the result coming back.
+
+/** A request, as a worker sees it. */
+export interface RequestSnapshot {
+  /** Identifies the app, so a worker caches its route table once. */
+  appId: string;
+  method: string;
+  url: string;
+  headers: [string, string][];
+  body: Uint8Array<ArrayBuffer>;
+  matchdict: Record<string, string>;
+  routeName: string | undefined;
+  viewName: string;
+  subpath: string[];
+  traversed: string[];
+  virtualRootPath: string;
+  /** A structured clone of the context, or undefined when it cannot be cloned. */
+  context: unknown;
+  settings: Record<string, unknown>;
+  routes: [string, string][];
+}
+
+/** A blocking view's outcome: a value for the renderer, or a whole response. */
+export type BlockingResult =
+  | {
+    kind: "value";
+    value: unknown;
+    draft: { status: number; headers: [string, string][] } | undefined;
+  }
+  | { kind: "response"; status: number; headers: [string, string][]; body: Uint8Array<ArrayBuffer> };
