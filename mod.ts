@@ -57,7 +57,7 @@ export {
   type TweenFactory,
   type TweenOptions,
 } from "./src/config/tweens.ts";
-export { App, type AppSetup, type Closer } from "./src/router/app.ts";
+export { App, type AppSetup, type Closer, type HonoApp } from "./src/router/app.ts";
 export { PyramidRequest, type RequestInfo } from "./src/request/request.ts";
 export type { UrlOptions } from "./src/request/_urls.ts";
 export { type FormValue, MultiDict } from "./src/request/multidict.ts";
@@ -99,3 +99,6 @@ export {
   type SynchronizeOptions,
   useExecutor,
 } from "./src/executor/mod.ts";
+export type { CompiledPattern } from "./src/routing/pattern.ts";
+export type { CallableRef, ExportRef, SiteRef, Transport } from "./src/executor/mod.ts";
+export type { CallSite } from "./src/_callsite.ts";

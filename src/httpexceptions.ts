@@ -123,8 +123,6 @@ function define(status: number, title: string, explanation: string) {
   return { status, title, explanation };
 }
 
-
-
 // deno-fmt-ignore
 const STATUS = {
   OK: define(200, "OK", ""),

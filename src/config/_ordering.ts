@@ -30,7 +30,7 @@ export function orderByHints(
   const needsUnder = new Set<string>();
   const needsOver = new Set<string>();
   for (const item of items) {
-    let over = list(item.over);
+    const over = list(item.over);
     let under = list(item.under);
     if (over === undefined && under === undefined) under = [first];
     if (under) {
@@ -61,7 +61,9 @@ export function orderByHints(
     if (!satisfiedUnder.has(name)) {
       const hint = items.find((i) => i.name === name)!.under;
       throw new ConfigurationError(
-        `The ${what} '${name}'${where(name)} asks to be under ${JSON.stringify(hint)}, but no ${what} of that name exists. Known: ${names.join(", ")}.`,
+        `The ${what} '${name}'${where(name)} asks to be under ${
+          JSON.stringify(hint)
+        }, but no ${what} of that name exists. Known: ${names.join(", ")}.`,
       );
     }
   }
@@ -69,7 +71,9 @@ export function orderByHints(
     if (!satisfiedOver.has(name)) {
       const hint = items.find((i) => i.name === name)!.over;
       throw new ConfigurationError(
-        `The ${what} '${name}'${where(name)} asks to be over ${JSON.stringify(hint)}, but no ${what} of that name exists. Known: ${names.join(", ")}.`,
+        `The ${what} '${name}'${where(name)} asks to be over ${
+          JSON.stringify(hint)
+        }, but no ${what} of that name exists. Known: ${names.join(", ")}.`,
       );
     }
   }

@@ -7,7 +7,7 @@
  */
 
 import { ConfigurationError } from "../errors.ts";
-import { type CallSite, callerModule, callerSite } from "../_callsite.ts";
+import { callerModule, callerSite, type CallSite } from "../_callsite.ts";
 import { HTTPForbidden, HTTPNotFound } from "../httpexceptions.ts";
 import type { PyramidRequest } from "../request/request.ts";
 import type { RendererFactory } from "../rendering/renderer.ts";
@@ -21,7 +21,7 @@ import {
 import { viewConfigsInModule } from "../views/view_config.ts";
 import { serveStaticFile } from "../static/mod.ts";
 import { type App, type AppSetup, buildApp } from "../router/app.ts";
-import { Registry, type EventClass, type RootFactory } from "./registry.ts";
+import { type EventClass, Registry, type RootFactory } from "./registry.ts";
 import { readSettings, type Settings } from "./settings.ts";
 import { addRoute, prefixPattern, type RouteOptions } from "./routes.ts";
 import { addView, type ViewOptions } from "./views.ts";
@@ -81,6 +81,10 @@ export type ConfiguratorExtension = (config: Configurator) => void;
 
 const extensions: ConfiguratorExtension[] = [];
 
+// Set by `include` just before it constructs a child, which then shares this state
+// (private fields exist only on objects the constructor made, so Object.create won't do).
+let inheritedState: SharedState | undefined;
+
 /** Lets a framework module prepare every new configurator (used internally). */
 export function registerConfiguratorExtension(extension: ConfiguratorExtension): void {
   extensions.push(extension);
@@ -111,6 +115,11 @@ export class Configurator {
 
   /** Creates a configurator; settings are frozen here. */
   constructor(options: ConfiguratorOptions = {}) {
+    if (inheritedState) {
+      this.#state = inheritedState;
+      inheritedState = undefined;
+      return;
+    }
     const { settings, aio } = readSettings(options.settings);
     const registry = new Registry(settings, aio);
     registry.rootFactory = options.rootFactory;
@@ -182,19 +191,40 @@ export class Configurator {
   /** Adds a view for errors of `options.context` (an Error class; default `Error`). */
   addExceptionView(view: unknown, options: ViewOptions = {}): void {
     const site = callerSite();
-    this.#addView(view, { context: Error, ...options }, site, site?.url ?? callerModule(), undefined, true);
+    this.#addView(
+      view,
+      { context: Error, ...options },
+      site,
+      site?.url ?? callerModule(),
+      undefined,
+      true,
+    );
   }
 
   /** Adds the view rendered for 404s. */
   addNotFoundView(view: unknown, options: Omit<ViewOptions, "context"> = {}): void {
     const site = callerSite();
-    this.#addView(view, { ...options, context: HTTPNotFound }, site, site?.url ?? callerModule(), undefined, true);
+    this.#addView(
+      view,
+      { ...options, context: HTTPNotFound },
+      site,
+      site?.url ?? callerModule(),
+      undefined,
+      true,
+    );
   }
 
   /** Adds the view rendered for 403s. */
   addForbiddenView(view: unknown, options: Omit<ViewOptions, "context"> = {}): void {
     const site = callerSite();
-    this.#addView(view, { ...options, context: HTTPForbidden }, site, site?.url ?? callerModule(), undefined, true);
+    this.#addView(
+      view,
+      { ...options, context: HTTPForbidden },
+      site,
+      site?.url ?? callerModule(),
+      undefined,
+      true,
+    );
   }
 
   /**
@@ -248,8 +278,8 @@ export class Configurator {
     target: ((config: Configurator) => void | Promise<void>) | string | URL,
     options: IncludeOptions = {},
   ): Promise<void> {
-    const child = Object.create(Configurator.prototype) as Configurator;
-    child.#state = this.#state;
+    inheritedState = this.#state;
+    const child = new Configurator();
     child.#routePrefix = options.routePrefix === undefined
       ? this.#routePrefix
       : prefixPattern(this.#routePrefix, options.routePrefix);
@@ -305,10 +335,17 @@ export class Configurator {
     const external = /^[a-z][a-z0-9+.-]*:\/\//i.test(name);
     const cleanName = external ? name.replace(/\/+$/, "") : name.replace(/^\/+|\/+$/g, "");
     const routeName = `__static__/${cleanName}`;
-    this.registry.staticViews.push({ name: cleanName, root, routeName, cacheMaxAge: options.cacheMaxAge });
+    this.registry.staticViews.push({
+      name: cleanName,
+      root,
+      routeName,
+      cacheMaxAge: options.cacheMaxAge,
+    });
     if (external) return;
     this.addRoute(routeName, `${cleanName}/*subpath`);
-    const fullRouteName = this.#routeNamePrefix ? `${this.#routeNamePrefix}.${routeName}` : routeName;
+    const fullRouteName = this.#routeNamePrefix
+      ? `${this.#routeNamePrefix}.${routeName}`
+      : routeName;
     const entry = this.registry.staticViews.at(-1)!;
     entry.routeName = fullRouteName;
     const cacheMaxAge = options.cacheMaxAge;
@@ -330,7 +367,9 @@ export class Configurator {
   /** Calls `subscriber(event)` for each event of the given class (may be async). */
   addSubscriber<E>(subscriber: (event: E) => unknown, event: EventClass): void {
     if (typeof subscriber !== "function" || typeof event !== "function") {
-      throw new ConfigurationError("addSubscriber(fn, EventClass) needs a function and an event class.");
+      throw new ConfigurationError(
+        "addSubscriber(fn, EventClass) needs a function and an event class.",
+      );
     }
     const list = this.registry.subscribers.get(event) ?? [];
     list.push(subscriber as (event: never) => unknown);
@@ -345,7 +384,9 @@ export class Configurator {
   ): void {
     const taken = this.registry.requestMethods.find((m) => m.name === name);
     if (taken) {
-      throw new ConfigurationError(`A request method named '${name}' was already added; choose another name.`);
+      throw new ConfigurationError(
+        `A request method named '${name}' was already added; choose another name.`,
+      );
     }
     this.registry.requestMethods.push({
       name,
@@ -373,14 +414,17 @@ export class Configurator {
     options: PredicateOptions,
   ): void {
     if (list.some((p) => p.name === name)) {
-      throw new ConfigurationError(`A ${what} named '${name}' already exists; choose another name.`);
+      throw new ConfigurationError(
+        `A ${what} named '${name}' already exists; choose another name.`,
+      );
     }
     list.push({ name, factory, over: options.over, under: options.under });
     // Built-ins keep their order; custom ones default to after every built-in.
     const items = list.map((p, i) => ({
       name: p.name,
       over: p.over,
-      under: p.under ?? (p.over === undefined ? (i === 0 ? undefined : list[i - 1].name) : undefined),
+      under: p.under ??
+        (p.over === undefined ? (i === 0 ? undefined : list[i - 1].name) : undefined),
     }));
     const order = orderByHints(items, { first: "__first__", last: "__last__", what });
     list.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
@@ -403,11 +447,21 @@ export class Configurator {
   setExecutor(options: { maxWorkers?: number; timeoutMs?: number; maxQueue?: number }): void {
     const current = this.registry.executor;
     for (const [key, value] of Object.entries(options)) {
-      if (value !== undefined && (!Number.isSafeInteger(value) || value < (key === "maxQueue" ? 0 : 1))) {
-        throw new ConfigurationError(`setExecutor(): ${key} must be a whole number of at least ${key === "maxQueue" ? 0 : 1}, not ${value}.`);
+      if (
+        value !== undefined &&
+        (!Number.isSafeInteger(value) || value < (key === "maxQueue" ? 0 : 1))
+      ) {
+        throw new ConfigurationError(
+          `setExecutor(): ${key} must be a whole number of at least ${
+            key === "maxQueue" ? 0 : 1
+          }, not ${value}.`,
+        );
       }
     }
-    this.registry.executor = { ...current, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
+    this.registry.executor = {
+      ...current,
+      ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
+    };
   }
 
   /** Runs `setup(app)` during `makeApp()`, before views are compiled (for extensions). */
@@ -432,7 +486,9 @@ async function modulesAt(url: URL): Promise<string[]> {
   try {
     info = await Deno.stat(path);
   } catch {
-    throw new ConfigurationError(`config.scan(): nothing at ${path}. Pass a module or a directory.`);
+    throw new ConfigurationError(
+      `config.scan(): nothing at ${path}. Pass a module or a directory.`,
+    );
   }
   if (!info.isDirectory) return [url.href];
   const found: string[] = [];
@@ -444,7 +500,10 @@ async function modulesAt(url: URL): Promise<string[]> {
       const full = `${dir}/${entry.name}`;
       if (entry.isDirectory && !entry.name.startsWith(".") && entry.name !== "node_modules") {
         await walk(full);
-      } else if (entry.isFile && /\.(ts|js|mts|mjs)$/.test(entry.name) && !/_test\.|\.test\./.test(entry.name)) {
+      } else if (
+        entry.isFile && /\.(ts|js|mts|mjs)$/.test(entry.name) &&
+        !/_test\.|\.test\./.test(entry.name)
+      ) {
         found.push(new URL(`file://${full}`).href);
       }
     }
@@ -452,4 +511,3 @@ async function modulesAt(url: URL): Promise<string[]> {
   await walk(path.replace(/\/+$/, ""));
   return found;
 }
-

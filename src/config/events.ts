@@ -46,8 +46,9 @@ export class NewRequest {
 }
 
 /**
- * Sent for each response the router produced, before it goes back up the tweens.
- * Subscribers may change `response` (for example to add a header) or replace it.
+ * Sent for each response the router or an exception view produced (404s and 500s too),
+ * before it goes back up the tweens above `excview`. Subscribers may change `response`
+ * (its headers are always mutable here) or replace it.
  *
  * @example Adding a header to every response
  * ```ts

@@ -27,7 +27,9 @@ export function addBuiltinRenderers(registry: Registry): void {
 /** Adds (or replaces) a renderer factory under a name or an extension starting with `.`. */
 export function addRenderer(registry: Registry, name: string, factory: RendererFactory): void {
   if (typeof name !== "string" || !name) {
-    throw new ConfigurationError("addRenderer() needs a name such as 'csv' or an extension such as '.mustache'.");
+    throw new ConfigurationError(
+      "addRenderer() needs a name such as 'csv' or an extension such as '.mustache'.",
+    );
   }
   if (typeof factory !== "function") {
     throw new ConfigurationError(

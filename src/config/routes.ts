@@ -103,6 +103,7 @@ export function prefixPattern(prefix: string | undefined, pattern: string): stri
   if (!prefix) return pattern;
   const head = prefix.replace(/\/+$/, "");
   const tail = pattern.replace(/^\/+/, "");
-  const joined = tail ? `${head}/${tail}` : head;
+  // As in Pyramid: "/" under "/api" is "/api/"; only an empty pattern is the prefix itself.
+  const joined = pattern === "" ? head : `${head}/${tail}`;
   return joined.startsWith("/") ? joined : `/${joined}`;
 }

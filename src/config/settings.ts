@@ -41,7 +41,9 @@ export function asBool(value: unknown, key = "setting"): boolean {
 
 /** Reads a non-negative integer setting. */
 export function asInt(value: unknown, key = "setting"): number {
-  const number = typeof value === "number" ? value : Number(String(value).trim());
+  // Number("") and Number(" ") are 0 and Number("1e3") is 1000: accept digits only.
+  const text = String(value).trim();
+  const number = typeof value === "number" ? value : /^\d+$/.test(text) ? Number(text) : NaN;
   if (!Number.isSafeInteger(number) || number < 0) {
     throw new ConfigurationError(
       `Setting '${key}' must be a whole number of zero or more, not '${value}'.`,

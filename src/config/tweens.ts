@@ -88,9 +88,11 @@ export function orderedTweenNames(registry: Registry): string[] {
 
 /** Builds the handler chain: MAIN wrapped by each tween, from MAIN up to INGRESS. */
 export function buildTweenChain(registry: Registry, main: Handler): Handler {
-  const names = orderedTweenNames(registry);
+  // A tween hinted only against another tween may sort after MAIN (as in Pyramid, the
+  // chain is read from the order with INGRESS and MAIN left out).
+  const names = orderedTweenNames(registry).filter((name) => name !== INGRESS && name !== MAIN);
   let handler = main;
-  for (let i = names.length - 2; i >= 1; i--) {
+  for (let i = names.length - 1; i >= 0; i--) {
     const tween = registry.tweens.find((t) => t.name === names[i])!;
     const wrapped = tween.factory(handler, registry);
     if (typeof wrapped !== "function") {

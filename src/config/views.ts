@@ -79,8 +79,21 @@ export interface LazyView {
   exportName: string;
 }
 
+// Contexts are classes compared by identity: two classes may share a name.
+const contextIds = new WeakMap<object, number>();
+let nextContextId = 0;
+function contextKey(context: unknown): string {
+  if (context === undefined) return "";
+  if ((typeof context !== "object" && typeof context !== "function") || context === null) {
+    return String(context);
+  }
+  let id = contextIds.get(context);
+  if (id === undefined) contextIds.set(context, id = ++nextContextId);
+  return `${viewLabel(context)}#${id}`;
+}
+
 function discriminator(r: ViewRegistration): string {
-  const context = r.context === undefined ? "" : viewLabel(r.context);
+  const context = contextKey(r.context);
   return [
     r.exception ? "exception" : "view",
     r.routeName ?? "",
@@ -110,7 +123,9 @@ export function addView(
     );
   }
   if (options.routeName !== undefined && typeof options.routeName !== "string") {
-    throw new ConfigurationError(`The routeName option must be a string (at ${formatSite(source.site)}).`);
+    throw new ConfigurationError(
+      `The routeName option must be a string (at ${formatSite(source.site)}).`,
+    );
   }
   const registration: ViewRegistration = {
     view: target,
@@ -133,7 +148,9 @@ export function addView(
   const clash = registry.views.find((r) => discriminator(r) === key);
   if (clash) {
     throw new ConfigurationError(
-      `Conflicting view registrations: ${clash.label} at ${formatSite(clash.site)} and ${registration.label} at ${
+      `Conflicting view registrations: ${clash.label} at ${
+        formatSite(clash.site)
+      } and ${registration.label} at ${
         formatSite(registration.site)
       } answer the same route, context, name and predicates. Add a predicate (for example requestMethod) to tell them apart, or remove one.`,
     );

@@ -22,7 +22,10 @@ export function hasBody(request: Request): boolean {
  * Content-Length over the limit is refused before reading anything, and a streamed body
  * is cancelled at the first chunk that crosses it.
  */
-export async function readBoundedBody(request: Request, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
+export async function readBoundedBody(
+  request: Request,
+  maxBytes: number,
+): Promise<Uint8Array<ArrayBuffer>> {
   if (!hasBody(request)) return EMPTY;
   const declared = request.headers.get("content-length");
   if (declared !== null) {

@@ -18,7 +18,23 @@ import { resourceUrl } from "../traversal/mod.ts";
 
 const EMPTY_MATCHDICT: Readonly<Record<string, string>> = Object.freeze({});
 const EMPTY_FORM = new MultiDict<FormValue>();
+const EMPTY_BODY = new Uint8Array(0) as Uint8Array<ArrayBuffer>;
+const EMPTY_SEGMENTS: string[] = Object.freeze([]) as unknown as string[];
+const RESOLVED = Promise.resolve();
 const decoder = new TextDecoder();
+
+// Whether `bytes` contains the ASCII `text`, searching from the end (where a multipart
+// close delimiter sits).
+function containsBytes(bytes: Uint8Array, text: string): boolean {
+  const needle = new TextEncoder().encode(text);
+  outer: for (let i = bytes.length - needle.length; i >= 0; i--) {
+    for (let j = 0; j < needle.length; j++) {
+      if (bytes[i + j] !== needle[j]) continue outer;
+    }
+    return true;
+  }
+  return false;
+}
 
 /** Connection details from the server, when there is one. */
 export interface RequestInfo {
@@ -55,9 +71,9 @@ export class PyramidRequest {
   /** The view name traversal found (or `""`). */
   viewName = "";
   /** Path segments after the view name. */
-  subpath: string[] = [];
+  subpath: string[] = EMPTY_SEGMENTS;
   /** Path segments traversal consumed. */
-  traversed: string[] = [];
+  traversed: string[] = EMPTY_SEGMENTS;
   /** The virtual root resource. */
   virtualRoot: unknown = undefined;
   /** The virtual root's path. */
@@ -233,15 +249,32 @@ export class PyramidRequest {
    * Reads the body once, bounded by `aio.max_body_bytes` (over → 413). Multipart forms
    * are parsed here too, so `POST` is synchronous afterwards. Malformed forms are a 400.
    */
-  async readBody(): Promise<void> {
-    if (this.#body !== undefined) return;
+  readBody(): Promise<void> {
+    if (this.#body !== undefined) return RESOLVED;
+    // Most requests (GET, HEAD) have no body: no header access, no await.
+    if (this.raw.body === null) {
+      this.#body = EMPTY_BODY;
+      return RESOLVED;
+    }
+    return this.#readBody();
+  }
+
+  async #readBody(): Promise<void> {
     const limit = this.registry.aio.maxBodyBytes;
     const type = (this.raw.headers.get("content-type") ?? "").toLowerCase();
     if (type.startsWith("multipart/form-data")) {
       this.#body = await readBoundedBody(this.raw, limit);
+      const contentType = this.raw.headers.get("content-type")!;
+      // Deno's parser returns an empty form for a body cut off before its close delimiter.
+      const boundary = /;\s*boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
+      if (boundary && !containsBytes(this.#body, `--${boundary[1] ?? boundary[2]}--`)) {
+        throw new HTTPBadRequest({
+          detail: "The multipart form body is malformed: it has no closing boundary (truncated?).",
+        });
+      }
       try {
         const form = await new Response(this.#body, {
-          headers: { "content-type": this.raw.headers.get("content-type")! },
+          headers: { "content-type": contentType },
         }).formData();
         this.#POST = new MultiDict<FormValue>(form as unknown as Iterable<[string, FormValue]>);
       } catch (error) {

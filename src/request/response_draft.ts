@@ -5,10 +5,25 @@
  * @module
  */
 
-import { type CookieOptions, serialize } from "@hono/hono/utils/cookie";
+import { serialize } from "@hono/hono/utils/cookie";
 
 /** Cookie attributes accepted by {@linkcode ResponseDraft.setCookie}. */
-export type { CookieOptions };
+export interface CookieOptions {
+  /** `Domain`. */
+  domain?: string;
+  /** `Path` (default `/`). */
+  path?: string;
+  /** `Expires`. */
+  expires?: Date;
+  /** `Max-Age` in seconds. */
+  maxAge?: number;
+  /** `HttpOnly`. */
+  httpOnly?: boolean;
+  /** `Secure`. */
+  secure?: boolean;
+  /** `SameSite`. */
+  sameSite?: "Strict" | "Lax" | "None";
+}
 
 /**
  * What a view wants on its rendered response: status, headers, cookies, content type.
@@ -40,14 +55,14 @@ export class ResponseDraft {
 
   /** Adds a `Set-Cookie` header. */
   setCookie(name: string, value: string, options: CookieOptions = { path: "/" }): void {
-    this.headers.append("set-cookie", serialize(name, value, { path: "/", ...options }));
+    this.headers.append("set-cookie", serialize(name, value, { path: "/", ...options } as never));
   }
 
   /** Adds a `Set-Cookie` header that expires the cookie. */
   deleteCookie(name: string, options: Omit<CookieOptions, "maxAge" | "expires"> = {}): void {
     this.headers.append(
       "set-cookie",
-      serialize(name, "", { path: "/", ...options, maxAge: 0, expires: new Date(0) }),
+      serialize(name, "", { path: "/", ...options, maxAge: 0, expires: new Date(0) } as never),
     );
   }
 

@@ -23,6 +23,20 @@ import { logError } from "./_log.ts";
 import { defaultRootFactory } from "./_default_root.ts";
 import { installExecutor } from "../views/_blocking.ts";
 
+/**
+ * The Hono instance under an app, as the framework exposes it: add Hono middleware with
+ * `use()` (it then runs around every request), or cast to `Hono` for its full API.
+ */
+export interface HonoApp {
+  /** Adds Hono middleware, e.g. `app.hono.use(cors())`. */
+  // deno-lint-ignore no-explicit-any
+  use(...args: any[]): unknown;
+  /** Hono's request handler. */
+  fetch(request: Request, env?: unknown): Response | Promise<Response>;
+  /** The routes and middleware registered on the instance. */
+  readonly routes: readonly unknown[];
+}
+
 /** Something `app.close()` must stop: workers, sockets, brokers. */
 export type Closer = () => void | Promise<void>;
 
@@ -44,11 +58,13 @@ export class App {
   /** The application registry. */
   readonly registry: Registry;
   /** The Hono instance the app is mounted on; add Hono middleware with `app.hono.use()`. */
-  readonly hono: Hono;
+  readonly hono: HonoApp;
   /** The executor running blocking views, when one was started. */
   executor: unknown;
   #closers: Closer[] = [];
   #closed: Promise<void> | undefined;
+  #direct: ((request: Request, info?: RequestInfo) => Promise<Response>) | undefined;
+  #honoRoutes = 0;
 
   /** Used by `makeApp()`. */
   constructor(registry: Registry, hono: Hono) {
@@ -56,9 +72,21 @@ export class App {
     this.hono = hono;
   }
 
-  /** The `Deno.serve` handler. */
+  /**
+   * The `Deno.serve` handler. While the Hono instance holds nothing but the framework's own
+   * handler, requests go straight to the tween chain (what Hono would call anyway); once
+   * Hono middleware or routes are added with `app.hono`, every request goes through Hono.
+   */
   fetch = (request: Request, info?: RequestInfo): Response | Promise<Response> =>
-    this.hono.fetch(request, info);
+    this.#direct !== undefined && this.hono.routes.length === this.#honoRoutes
+      ? this.#direct(request, info)
+      : this.hono.fetch(request, info);
+
+  /** Used by `makeApp()`: the handler used while Hono has nothing else to do. */
+  setDirectHandler(handler: (request: Request, info?: RequestInfo) => Promise<Response>): void {
+    this.#direct = handler;
+    this.#honoRoutes = this.hono.routes.length;
+  }
 
   /** Registers something for `close()` to stop (last registered, first stopped). */
   onClose(closer: Closer): void {
@@ -154,11 +182,8 @@ async function compileView(registry: Registry, registration: ViewRegistration): 
         } but has no renderer. Return a Response, or register the view with a renderer such as { renderer: "json" } (registered at ${where}).`,
       );
     }
-    const body = await renderer.render(value, {
-      request,
-      context,
-      rendererName: rendererName!,
-    });
+    let body = renderer!.render(value, { request, context, rendererName: rendererName! });
+    if (body instanceof Promise) body = await body;
     return toRenderedResponse(body, renderer.contentType, request);
   }
 
@@ -267,6 +292,19 @@ export async function buildApp(registry: Registry, setups: AppSetup[] = []): Pro
     hono.onError(function pyramidSafetyNet(error, c) {
       // Only errors raised above the excview tween (in a tween near INGRESS) land here.
       return renderError(error, new RequestClass(c.req.raw, registry), undefined, registry);
+    });
+    app.setDirectHandler(async function pyramidDirect(raw, info) {
+      const request = new RequestClass(raw, registry, info);
+      let response: Response;
+      try {
+        response = await chain(request);
+      } catch (error) {
+        response = await renderError(error, request, undefined, registry);
+      }
+      // As Hono does: a HEAD answer keeps the headers and drops the body.
+      return raw.method === "HEAD" && response.body !== null
+        ? new Response(null, response)
+        : response;
     });
     await registry.notify(new ApplicationCreated(app));
     return app;

@@ -33,26 +33,25 @@ function segments(path: string): string[] {
   return path.split("/").filter((s) => s !== "");
 }
 
-function matchRoute(
-  routes: Route[],
-  path: string,
-  request: PyramidRequest,
-): { route: Route; matchdict: Record<string, string> } | undefined {
+// Sets request.matchdict and request.matchedRoute for the first matching route.
+function matchRoute(routes: Route[], path: string, request: PyramidRequest): Route | undefined {
   for (let i = 0; i < routes.length; i++) {
     const route = routes[i];
     const compiled = route.compiled;
     if (!path.startsWith(compiled.staticPrefix)) continue;
     const matchdict = compiled.match(path);
     if (matchdict === null) continue;
+    request.matchdict = matchdict;
     const predicates = route.predicates;
-    if (predicates.length > 0) {
-      request.matchdict = matchdict;
-      if (!predicates.every((p) => p.test(undefined, request))) continue;
-    }
-    return { route, matchdict };
+    if (predicates.length > 0 && !predicates.every((p) => p.test(undefined, request))) continue;
+    request.matchedRoute = route;
+    return route;
   }
+  request.matchdict = EMPTY_MATCHDICT;
   return undefined;
 }
+
+const EMPTY_MATCHDICT: Readonly<Record<string, string>> = Object.freeze({});
 
 /** Makes the MAIN handler: the bottom of the tween chain. */
 export function makeRouter(tables: RouterTables): Handler {
@@ -65,15 +64,14 @@ export function makeRouter(tables: RouterTables): Handler {
     if (routingReadsBody) await request.readBody();
 
     // 1. URL dispatch: the first route whose pattern and predicates match.
-    const match = matchRoute(routes, request.path, request);
+    const route = matchRoute(routes, request.path, request);
     let routeName: string | undefined;
-    if (match) {
-      const { route, matchdict } = match;
+    if (route) {
       routeName = route.name;
-      request.matchdict = matchdict;
-      request.matchedRoute = route;
+      const matchdict = request.matchdict;
       // 2a. The route's root; traversal continues from it for `*traverse` routes.
-      const root = await (route.factory ?? rootFactory)(request);
+      let root = (route.factory ?? rootFactory)(request);
+      if (root instanceof Promise) root = await root;
       request.root = root;
       if (route.compiled.starName === "traverse") {
         Object.assign(request, await traverse(root, segments(matchdict.traverse)));
@@ -100,7 +98,10 @@ export function makeRouter(tables: RouterTables): Handler {
     }
 
     // 3. The body, read once and bounded, so views see plain properties.
-    if (!request.bodyRead) await request.readBody();
+    if (!request.bodyRead) {
+      if (request.raw.body === null) request.readBody();
+      else await request.readBody();
+    }
 
     // 4. The most specific view whose predicates pass (404 / 405 otherwise).
     const group = views.group(routeName, request.viewName);
@@ -118,13 +119,36 @@ export function makeRouter(tables: RouterTables): Handler {
     // 5. Call it (mapper) and render its value (renderer).
     let response = await view.call(request.context, request);
 
-    if (notifyResponse) {
-      const event = new NewResponse(request, response);
-      await registry.notify(event);
-      response = event.response;
-    }
+    if (notifyResponse) response = await notifyNewResponse(registry, request, response);
     return response;
   };
+}
+
+/** Sends NewResponse; subscribers get a response whose headers they may change. */
+async function notifyNewResponse(
+  registry: Registry,
+  request: PyramidRequest,
+  response: Response,
+): Promise<Response> {
+  const event = new NewResponse(request, withMutableHeaders(response));
+  await registry.notify(event);
+  return event.response;
+}
+
+// Response.redirect() and fetch() responses have immutable headers (delete() throws on
+// them even for an absent name); a 101 upgrade must be left alone.
+function withMutableHeaders(response: Response): Response {
+  if (response.status === 101) return response;
+  try {
+    response.headers.delete("x-aio-mutable-probe");
+    return response;
+  } catch {
+    return new Response(response.body, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
+  }
 }
 
 /**
@@ -133,12 +157,15 @@ export function makeRouter(tables: RouterTables): Handler {
  * whose body shows the stack only when `aio.debug` is on.
  */
 export function excviewTweenFactory(views: ViewLookup, registry: Registry) {
+  const notifyResponse = registry.hasSubscribers(NewResponse);
   return function excviewFactory(handler: Handler): Handler {
     return async function excviewTween(request: PyramidRequest): Promise<Response> {
       try {
         return await handler(request);
       } catch (error) {
-        return await renderError(error, request, views, registry);
+        // The router sent NewResponse for the responses views made; error responses get it here.
+        const response = await renderError(error, request, views, registry);
+        return notifyResponse ? await notifyNewResponse(registry, request, response) : response;
       }
     };
   };
@@ -154,6 +181,11 @@ export async function renderError(
   const view = views?.exceptionView(error, request);
   if (view) {
     request.exception = error;
+    // An exception view answers with the exception's status unless it sets its own
+    // (Pyramid would answer 200 here, a well-known trap for not-found views).
+    if (error instanceof HTTPException && !request.hasResponseDraft) {
+      request.response.status = error.status;
+    }
     try {
       return await view.call(error, request);
     } catch (secondary) {

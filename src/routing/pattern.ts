@@ -100,7 +100,9 @@ export function compilePattern(pattern: string): CompiledPattern {
   const staticPrefix = (pattern.startsWith("/") ? "" : "/") +
     (firstBrace < 0 ? pattern : pattern.slice(0, firstBrace));
 
+  const literalPath = groupCount === 0 ? literals[0] : undefined;
   function match(path: string): Record<string, string> | null {
+    if (literalPath !== undefined) return path === literalPath ? {} : null;
     const m = regex.exec(path);
     if (m === null) return null;
     const dict: Record<string, string> = {};
@@ -129,7 +131,14 @@ export function compilePattern(pattern: string): CompiledPattern {
     return out;
   }
 
-  return { pattern: text + (starName ? `*${starName}` : ""), names, starName, staticPrefix, match, generate };
+  return {
+    pattern: text + (starName ? `*${starName}` : ""),
+    names,
+    starName,
+    staticPrefix,
+    match,
+    generate,
+  };
 }
 
 // Finds, for each of our placeholder groups, its index among all capturing groups.

@@ -72,7 +72,9 @@ export class DummyRequest extends PyramidRequest {
       body = encoder.encode(JSON.stringify(options.json));
       if (!headers.has("content-type")) headers.set("content-type", "application/json");
     } else if (options.body !== undefined) {
-      body = typeof options.body === "string" ? encoder.encode(options.body) : options.body as Uint8Array<ArrayBuffer>;
+      body = typeof options.body === "string"
+        ? encoder.encode(options.body)
+        : options.body as Uint8Array<ArrayBuffer>;
     }
     if (options.cookies) {
       headers.set(

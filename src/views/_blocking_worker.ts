@@ -107,4 +107,3 @@ export class BlockingWebsocket {
 export function runBlockingWebsocket(view: unknown, _snapshot: RequestSnapshot): void {
   (view as (ws: BlockingWebsocket) => unknown)(new BlockingWebsocket());
 }
-

@@ -48,7 +48,9 @@ export function callView(
     const method = (instance as Record<string, unknown>)[attr ?? "call"];
     if (typeof method !== "function") {
       throw new ConfigurationError(
-        `The class view ${view.name} has no method '${attr ?? "call"}'. Add it, or pass { attr } naming the method to call.`,
+        `The class view ${view.name} has no method '${
+          attr ?? "call"
+        }'. Add it, or pass { attr } naming the method to call.`,
       );
     }
     return method.call(instance);

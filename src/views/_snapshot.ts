@@ -28,4 +28,9 @@ export type BlockingResult =
     value: unknown;
     draft: { status: number; headers: [string, string][] } | undefined;
   }
-  | { kind: "response"; status: number; headers: [string, string][]; body: Uint8Array<ArrayBuffer> };
+  | {
+    kind: "response";
+    status: number;
+    headers: [string, string][];
+    body: Uint8Array<ArrayBuffer>;
+  };

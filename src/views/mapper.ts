@@ -10,7 +10,7 @@ import { ConfigurationError } from "../errors.ts";
 import { formatSite } from "../_callsite.ts";
 import type { PyramidRequest } from "../request/request.ts";
 import type { Registry, ViewRegistration } from "../config/registry.ts";
-import { callView, isAsyncView } from "./_call.ts";
+import { callView, isAsyncView, isClass } from "./_call.ts";
 
 /** A view after mapping: what the router awaits. Returns a value for the renderer or a Response. */
 export type MappedView = (context: unknown, request: PyramidRequest) => Promise<unknown>;
@@ -86,10 +86,18 @@ function mapBlocking(view: unknown, options: ViewMapperOptions): Promise<MappedV
   return mapper(view, options);
 }
 
+// Decides once, at makeApp(), how the view is called, so no per-request inspection remains.
 function mapAsync(view: unknown, options: ViewMapperOptions): MappedView {
   const attr = options.registration.attr;
-  return async function callAsyncView(context, request) {
-    return await callView(view, attr, context, request);
+  if (isClass(view)) {
+    return function callAsyncClassView(context, request) {
+      return callView(view, attr, context, request) as Promise<unknown>;
+    };
+  }
+  const fn = view as (...args: unknown[]) => Promise<unknown>;
+  if (fn.length >= 2) return fn as MappedView;
+  return function callAsyncView(_context, request) {
+    return fn(request);
   };
 }
 

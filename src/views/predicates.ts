@@ -103,8 +103,7 @@ export function acceptPredicate(value: unknown, kind: string): Predicate {
   return {
     kind,
     text: `accept = ${types.join(",")}`,
-    test: (_context, request) =>
-      types.some((t) => accepts(request.headers.get("accept"), t)),
+    test: (_context, request) => types.some((t) => accepts(request.headers.get("accept"), t)),
   };
 }
 
@@ -162,10 +161,12 @@ function keyValues(value: unknown, kind: string): [string, string | undefined][]
   for (const item of items) {
     if (typeof item === "string") {
       const eq = item.indexOf("=");
-      out.push(eq < 0 ? [item.trim(), undefined] : [
-        item.slice(0, eq).trim(),
-        item.slice(eq + 1).trim(),
-      ]);
+      out.push(
+        eq < 0 ? [item.trim(), undefined] : [
+          item.slice(0, eq).trim(),
+          item.slice(eq + 1).trim(),
+        ],
+      );
     } else if (item && typeof item === "object") {
       for (const [k, v] of Object.entries(item)) out.push([k, v === true ? undefined : String(v)]);
     } else {
@@ -184,7 +185,9 @@ export function matchParamPredicate(value: unknown, kind: string): Predicate {
     kind,
     text: `match_param = ${pairs.map(([k, v]) => `${k}=${v ?? ""}`).sort().join(",")}`,
     test: (_context, request) =>
-      pairs.every(([k, v]) => v === undefined ? k in request.matchdict : request.matchdict[k] === v),
+      pairs.every(([k, v]) =>
+        v === undefined ? k in request.matchdict : request.matchdict[k] === v
+      ),
   };
 }
 
@@ -219,7 +222,9 @@ export function customPredicate(value: unknown, kind: string): Predicate {
   ) => boolean)[];
   for (const fn of fns) {
     if (typeof fn !== "function") {
-      throw new ConfigurationError(`The '${kind}' predicate takes functions (context, request) => boolean.`);
+      throw new ConfigurationError(
+        `The '${kind}' predicate takes functions (context, request) => boolean.`,
+      );
     }
   }
   return {

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { type CallSite, callerSite, formatSite } from "../_callsite.ts";
+import { callerSite, type CallSite, formatSite } from "../_callsite.ts";
 import { recordSite } from "../executor/registry.ts";
 import type { ViewOptions } from "../config/views.ts";
 

@@ -27,11 +27,17 @@ const strictDecoder = new TextDecoder("utf-8", { fatal: true });
 
 /** The part of a WebSocket the connection uses (so tests can pass a fake). */
 export interface SocketLike {
+  /** 0 connecting, 1 open, 2 closing, 3 closed. */
   readonly readyState: number;
+  /** Bytes queued by `send()` and not yet written. */
   readonly bufferedAmount: number;
+  /** How binary messages arrive; the connection sets `"arraybuffer"`. */
   binaryType: BinaryType;
+  /** Queues a message. */
   send(data: string | ArrayBufferLike | ArrayBufferView | Blob): void;
+  /** Starts the closing handshake. */
   close(code?: number, reason?: string): void;
+  /** Listens for `open`, `message`, `close` and `error`. */
   addEventListener(type: string, listener: (event: Event) => void): void;
 }
 

@@ -341,7 +341,7 @@ Deno.test("serve CLI: workers = 2 without --unstable-net says how to enable it",
   await withIni(
     `[app:main]\nuse = ${FIXTURE}\n[server:main]\nport = 0\nworkers = 2\n`,
     async (file) => {
-      const cli = spawnCli([file], undefined, []);
+      const cli = spawnCli([file], undefined, ["--no-config"]);
       assert.equal((await cli.finish()).code, 1);
       assert.match(
         cli.stderr.text,

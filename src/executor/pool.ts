@@ -1,0 +1,380 @@
+/**
+ * The executor: a pool of module Workers that run blocking callables named by reference.
+ *
+ * @module
+ */
+
+import {
+  HTTPGatewayTimeout,
+  HTTPInternalServerError,
+  HTTPServiceUnavailable,
+} from "../httpexceptions.ts";
+import { attachMainEnd, type MainEnd, SHARED_BUFFER_BYTES, type Transport } from "./channel.ts";
+import { decodeError, describeValue, type EncodedError } from "./_errors.ts";
+import { type CallableRef, describeRef } from "./registry.ts";
+
+/** Options of an {@linkcode Executor}. */
+export interface ExecutorOptions {
+  /** Number of workers; default `navigator.hardwareConcurrency`. */
+  maxWorkers?: number;
+  /** Per-call limit in milliseconds; over it the call fails with a 504. Default 30000. */
+  timeoutMs?: number;
+  /** Calls allowed to wait for a free worker; beyond it `run()` fails with a 503. Default 1024. */
+  maxQueue?: number;
+  /** How synchronized answers reach a blocked worker: `"buffer"` (default) or `"port"`. */
+  transport?: Transport;
+  /** Start workers on the first call instead of at construction. Default `false`. */
+  lazy?: boolean;
+  /**
+   * Stop every worker once the pool has been idle this long, starting them again on demand.
+   * A Deno Web Worker cannot be unref'd, so this is what lets a script exit by itself.
+   */
+  idleTimeoutMs?: number;
+}
+
+/** One call for the executor: a callable by reference, its arguments, and an optional wrapper. */
+export interface ExecutorCall {
+  /** The callable to run, located with `locateCallable()` or `resolveReference()`. */
+  target: CallableRef;
+  /** Structured-cloneable arguments. */
+  args?: unknown[];
+  /** A function invoked in the worker as `via(target, ...args)` instead of `target(...args)`. */
+  via?: CallableRef;
+  /** A readable name for errors; default: the reference. */
+  name?: string;
+}
+
+/** Per-call options of {@linkcode Executor.run}. */
+export interface RunOptions {
+  /** Overrides the executor's `timeoutMs` for this call. */
+  timeoutMs?: number;
+  /** A main-side value services see as `call.context` while this call runs (never cloned). */
+  context?: unknown;
+}
+
+/** A snapshot of the pool, for tests and benchmarks. */
+export interface ExecutorStats {
+  /** Live workers. */
+  workers: number;
+  /** Workers running a call. */
+  busy: number;
+  /** Calls waiting for a worker. */
+  queued: number;
+}
+
+interface Job {
+  id: number;
+  call: ExecutorCall;
+  label: string;
+  context: unknown;
+  timeoutMs: number;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+  timer?: ReturnType<typeof setTimeout>;
+}
+
+interface Slot {
+  worker: Worker;
+  channel: MainEnd;
+  job?: Job;
+  ready: boolean;
+  dead: boolean;
+}
+
+type WorkerMessage =
+  | { kind: "ready" }
+  | { kind: "result"; id: number; value: unknown }
+  | { kind: "error"; id: number; error: EncodedError }
+  | { kind: "exit"; code: number }
+  | { kind: "fatal"; error: EncodedError };
+
+const WORKER_URL = new URL("./_worker.ts", import.meta.url);
+const MAX_START_FAILURES = 3;
+
+/**
+ * A pool of module Workers running blocking code off the main event loop. Calls name their
+ * callable by reference; arguments and results are structured-cloned; thrown errors keep their
+ * name, message and stack, and `HTTPException`s come back as the same subclass.
+ *
+ * @example Running an exported function in a worker
+ * ```ts
+ * import { Executor } from "@aio/pyramid";
+ * const executor = new Executor({ maxWorkers: 2, timeoutMs: 5000 });
+ * const sum = await executor.run({
+ *   target: { moduleUrl: new URL("./jobs.ts", import.meta.url).href, exportName: "sum" },
+ *   args: [1, 2],
+ * });
+ * await executor.close();
+ * ```
+ */
+export class Executor {
+  #maxWorkers: number;
+  #timeoutMs: number;
+  #maxQueue: number;
+  #transport: Transport;
+  #idleTimeoutMs: number | undefined;
+  #slots: Slot[] = [];
+  #queue: Job[] = [];
+  #nextId = 1;
+  #closing = false;
+  #broken: Error | undefined;
+  #startFailures = 0;
+  #idleTimer: ReturnType<typeof setTimeout> | undefined;
+  #drained: (() => void) | undefined;
+
+  /** Creates the pool and, unless `lazy`, starts its workers. */
+  constructor(options: ExecutorOptions = {}) {
+    this.#maxWorkers = Math.max(1, options.maxWorkers ?? navigator.hardwareConcurrency ?? 1);
+    this.#timeoutMs = options.timeoutMs ?? 30_000;
+    this.#maxQueue = Math.max(0, options.maxQueue ?? 1024);
+    this.#transport = options.transport ?? "buffer";
+    this.#idleTimeoutMs = options.idleTimeoutMs;
+    if (!options.lazy) this.#fill();
+  }
+
+  /** Live workers, busy workers and queued calls. */
+  get stats(): ExecutorStats {
+    return {
+      workers: this.#slots.length,
+      busy: this.#slots.filter((slot) => slot.job !== undefined).length,
+      queued: this.#queue.length,
+    };
+  }
+
+  /** True once `close()` has been called. */
+  get closed(): boolean {
+    return this.#closing;
+  }
+
+  /**
+   * Runs `call` in a worker and resolves with its (awaited) result.
+   *
+   * Rejects with `HTTPServiceUnavailable` (503, `Retry-After`) when the queue is full or the
+   * executor is closed, `HTTPGatewayTimeout` (504) when the call runs too long (its worker is
+   * replaced), `HTTPInternalServerError` (500) when its worker dies, a `TypeError` when the
+   * arguments or the result cannot be cloned, or the callable's own error.
+   */
+  run(call: ExecutorCall, options: RunOptions = {}): Promise<unknown> {
+    const label = call.name ?? describeRef(call.target);
+    if (this.#closing) {
+      return Promise.reject(
+        new HTTPServiceUnavailable({
+          detail: `The executor is closed, so ${label} was not run.`,
+          headers: { "retry-after": "1" },
+        }),
+      );
+    }
+    if (this.#broken) return Promise.reject(this.#broken);
+    this.#wake();
+    const idle = this.#slots.some((slot) => !slot.job);
+    if (!idle && this.#queue.length >= this.#maxQueue) {
+      return Promise.reject(
+        new HTTPServiceUnavailable({
+          detail: `All ${this.#slots.length} executor workers are busy and ` +
+            `${this.#queue.length} calls are waiting; ${label} was refused.`,
+          headers: { "retry-after": "1" },
+        }),
+      );
+    }
+    return new Promise((resolve, reject) => {
+      this.#queue.push({
+        id: this.#nextId++,
+        call,
+        label,
+        context: options.context,
+        timeoutMs: options.timeoutMs ?? this.#timeoutMs,
+        resolve,
+        reject,
+      });
+      this.#dispatch();
+    });
+  }
+
+  /**
+   * Stops accepting calls, lets in-flight and queued calls finish for up to `graceMs`
+   * (default 10000), fails the rest with a 503, and terminates every worker.
+   */
+  async close(options: { graceMs?: number } = {}): Promise<void> {
+    this.#closing = true;
+    clearTimeout(this.#idleTimer);
+    if (this.#pending() > 0) {
+      let grace: ReturnType<typeof setTimeout> | undefined;
+      await new Promise<void>((resolve) => {
+        this.#drained = resolve;
+        grace = setTimeout(resolve, options.graceMs ?? 10_000);
+      });
+      clearTimeout(grace);
+      this.#drained = undefined;
+    }
+    const stopped = (label: string) =>
+      new HTTPServiceUnavailable({
+        detail: `The executor closed before ${label} finished.`,
+        headers: { "retry-after": "1" },
+      });
+    for (const job of this.#queue.splice(0)) job.reject(stopped(job.label));
+    for (const slot of [...this.#slots]) {
+      const job = slot.job;
+      this.#stop(slot);
+      if (job) job.reject(stopped(job.label));
+    }
+  }
+
+  #pending(): number {
+    return this.#queue.length + this.#slots.filter((slot) => slot.job).length;
+  }
+
+  #fill(): void {
+    while (!this.#closing && !this.#broken && this.#slots.length < this.#maxWorkers) {
+      this.#slots.push(this.#spawn());
+    }
+  }
+
+  #wake(): void {
+    clearTimeout(this.#idleTimer);
+    this.#idleTimer = undefined;
+    this.#fill();
+  }
+
+  #spawn(): Slot {
+    const worker = new Worker(WORKER_URL, { type: "module", name: "aio-executor" });
+    const { port1, port2 } = new MessageChannel();
+    const buffer = new SharedArrayBuffer(SHARED_BUFFER_BYTES);
+    const slot: Slot = { worker, ready: false, dead: false } as Slot;
+    slot.channel = attachMainEnd(port1, buffer, {
+      transport: this.#transport,
+      currentCall: () => ({ context: slot.job?.context, callable: slot.job?.label }),
+    });
+    worker.onmessage = (event) => this.#receive(slot, event.data as WorkerMessage);
+    worker.onerror = (event) => {
+      event.preventDefault();
+      this.#died(slot, `an uncaught error: ${event.message}`);
+    };
+    worker.onmessageerror = () => this.#died(slot, "a message the main isolate could not read");
+    worker.postMessage({ kind: "init", port: port2, buffer, transport: this.#transport }, [
+      port2,
+    ]);
+    return slot;
+  }
+
+  #receive(slot: Slot, message: WorkerMessage): void {
+    if (slot.dead) return;
+    switch (message.kind) {
+      case "ready":
+        slot.ready = true;
+        this.#startFailures = 0;
+        return;
+      case "exit":
+        return this.#died(slot, `it called Deno.exit(${message.code})`);
+      case "fatal":
+        return this.#died(slot, "an uncaught error in its event loop", decodeError(message.error));
+    }
+    const job = slot.job;
+    if (!job || job.id !== message.id) return;
+    clearTimeout(job.timer);
+    slot.job = undefined;
+    if (message.kind === "result") job.resolve(message.value);
+    else job.reject(decodeError(message.error));
+    this.#afterJob();
+  }
+
+  #dispatch(): void {
+    for (const slot of this.#slots) {
+      if (slot.job || slot.dead) continue;
+      const job = this.#queue.shift();
+      if (!job) break;
+      try {
+        slot.worker.postMessage({
+          kind: "run",
+          id: job.id,
+          target: job.call.target,
+          via: job.call.via,
+          args: job.call.args ?? [],
+          label: job.label,
+        });
+      } catch (error) {
+        job.reject(
+          new TypeError(
+            `The arguments for ${job.label} cannot be sent to an executor worker ` +
+              `(${(error as Error).message ?? describeValue(error)}). Pass structured-cloneable ` +
+              "data: plain objects, arrays, strings, numbers, bytes.",
+            { cause: error },
+          ),
+        );
+        continue;
+      }
+      slot.job = job;
+      job.timer = setTimeout(() => this.#timedOut(slot, job), job.timeoutMs);
+    }
+  }
+
+  #afterJob(): void {
+    this.#dispatch();
+    if (this.#pending() > 0) return;
+    if (this.#closing) {
+      this.#drained?.();
+    } else if (this.#idleTimeoutMs !== undefined && this.#idleTimer === undefined) {
+      this.#idleTimer = setTimeout(() => {
+        this.#idleTimer = undefined;
+        for (const slot of [...this.#slots]) this.#stop(slot);
+      }, this.#idleTimeoutMs);
+    }
+  }
+
+  #timedOut(slot: Slot, job: Job): void {
+    if (slot.job !== job) return;
+    slot.job = undefined;
+    this.#stop(slot);
+    job.reject(
+      new HTTPGatewayTimeout({
+        detail: `${job.label} ran longer than ${job.timeoutMs} ms in the executor; its ` +
+          "worker was stopped and replaced.",
+      }),
+    );
+    this.#replace();
+  }
+
+  #died(slot: Slot, reason: string, cause?: Error): void {
+    if (slot.dead) return;
+    const job = slot.job;
+    slot.job = undefined;
+    this.#stop(slot);
+    if (!slot.ready && ++this.#startFailures >= MAX_START_FAILURES) {
+      this.#broken = new HTTPInternalServerError({
+        detail: `Executor workers keep dying before they start (${reason}); giving up.`,
+        cause,
+      });
+      for (const waiting of this.#queue.splice(0)) waiting.reject(this.#broken);
+    }
+    if (job) {
+      clearTimeout(job.timer);
+      job.reject(
+        new HTTPInternalServerError({
+          detail: `The executor worker running ${job.label} died: ${reason}. ` +
+            "The worker was replaced; other calls were not affected.",
+          cause,
+        }),
+      );
+    }
+    this.#replace();
+  }
+
+  #replace(): void {
+    if (this.#closing) {
+      if (this.#pending() === 0) this.#drained?.();
+      return;
+    }
+    this.#fill();
+    this.#afterJob();
+  }
+
+  #stop(slot: Slot): void {
+    slot.dead = true;
+    if (slot.job) clearTimeout(slot.job.timer);
+    slot.worker.onmessage = null;
+    slot.worker.onerror = null;
+    slot.worker.onmessageerror = null;
+    slot.worker.terminate();
+    slot.channel.close();
+    this.#slots = this.#slots.filter((other) => other !== slot);
+  }
+}
