@@ -32,7 +32,11 @@ function isFrameworkFile(url: string): boolean {
 
 /** The first stack frame outside the framework, or undefined when there is none. */
 export function callerSite(): CallSite | undefined {
+  // Deep call chains (a tween inside a tween inside a test) push user frames past V8's default 10.
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 64;
   const stack = new Error().stack ?? "";
+  Error.stackTraceLimit = limit;
   for (const line of stack.split("\n")) {
     const match = FRAME.exec(line);
     if (!match) continue;

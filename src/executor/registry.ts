@@ -12,6 +12,7 @@
  */
 
 import { ConfigurationError } from "../errors.ts";
+import { callerSite as firstFrameOutside, formatSite } from "../_callsite.ts";
 
 /** A callable named by its module and export: `"./views.ts#home"` resolved to an absolute URL. */
 export interface ExportRef {
@@ -40,32 +41,11 @@ export type CallableRef = ExportRef | SiteRef;
 // deno-lint-ignore no-explicit-any
 export type AnyFunction = (...args: any[]) => any;
 
-const FRAMEWORK_ROOT = new URL("../../", import.meta.url).href;
-const FRAMEWORK_SRC = new URL("../", import.meta.url).href;
-const FRAMEWORK_FACES = [`${FRAMEWORK_ROOT}mod.ts`, `${FRAMEWORK_ROOT}testing.ts`];
-const FRAME = /((?:file|https?|jsr|npm):[^\s()]+?):(\d+):(\d+)\)?\s*$/;
 const AMBIGUOUS: unique symbol = Symbol("ambiguous site");
 
 const functionsBySite = new Map<string, AnyFunction | typeof AMBIGUOUS>();
 const sitesByFunction = new WeakMap<AnyFunction, string>();
 const knownModules = new Set<string>();
-
-function isFrameworkFile(url: string): boolean {
-  return url.startsWith(FRAMEWORK_SRC) || FRAMEWORK_FACES.includes(url);
-}
-
-function firstOutsideFrame(): { url: string; line: string; column: string } | undefined {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 64;
-  const stack = new Error().stack ?? "";
-  Error.stackTraceLimit = limit;
-  for (const text of stack.split("\n")) {
-    const match = FRAME.exec(text);
-    if (!match || isFrameworkFile(match[1])) continue;
-    return { url: match[1], line: match[2], column: match[3] };
-  }
-  return undefined;
-}
 
 /**
  * The definition site (`url:line:column`) of the first stack frame outside this framework's
@@ -78,8 +58,8 @@ function firstOutsideFrame(): { url: string; line: string; column: string } | un
  * ```
  */
 export function callerSite(): string | undefined {
-  const frame = firstOutsideFrame();
-  return frame && `${frame.url}:${frame.line}:${frame.column}`;
+  const site = firstFrameOutside();
+  return site && formatSite(site);
 }
 
 /**
@@ -93,7 +73,7 @@ export function callerSite(): string | undefined {
  * ```
  */
 export function callerModuleUrl(): string {
-  return firstOutsideFrame()?.url ?? `file://${Deno.cwd()}/`;
+  return firstFrameOutside()?.url ?? `file://${Deno.cwd()}/`;
 }
 
 /** The module URL of a site: the site without its `:line:column`. */

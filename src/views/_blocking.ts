@@ -8,6 +8,7 @@ import { registerService } from "../executor/channel.ts";
 import type { PyramidRequest } from "../request/request.ts";
 import type { Registry, ViewRegistration } from "../config/registry.ts";
 import { asInt } from "../config/settings.ts";
+import { HTTPServiceUnavailable } from "../httpexceptions.ts";
 import { type MappedView, setBlockingViewMapper, type ViewMapperOptions } from "./mapper.ts";
 import { setBlockingWebsocketRunner } from "../websocket/mapper.ts";
 import type { WebsocketConnection } from "../websocket/connection.ts";
@@ -153,22 +154,34 @@ export function installExecutor(app: App): void {
     const pool = ensureExecutor();
     const name = registration.label;
     return function prepareBlockingWebsocket(context, request) {
+      // Each blocking websocket view holds a worker for its lifetime: refuse the upgrade
+      // beyond the bound, so HTTP views keep a worker.
+      if (activeBlocking >= maxBlocking) {
+        throw new HTTPServiceUnavailable({
+          detail: `All ${maxBlocking} blocking websocket slots are busy ` +
+            "(aio.websocket.max_blocking); try again later.",
+          headers: { "retry-after": "1" },
+        });
+      }
+      activeBlocking++;
+      let released = false;
+      const release = () => {
+        if (!released) activeBlocking--;
+        released = true;
+      };
       const state = snapshot(request, context, appId, routeTable());
-      return async function runBlockingWebsocket(ws) {
-        if (activeBlocking >= maxBlocking) {
-          // Each blocking websocket view holds a worker for its lifetime; refuse beyond the bound.
-          ws.close(1013, "Too many blocking websocket views; try again later.");
-          return;
-        }
-        activeBlocking++;
-        try {
-          await pool.run(
-            { target, args: [state], via: WEBSOCKET_VIA, name },
-            { context: { ws } satisfies WebsocketCallContext, timeoutMs: lifetimeMs },
-          );
-        } finally {
-          activeBlocking--;
-        }
+      return {
+        abandon: release,
+        start: async function runBlockingWebsocket(ws) {
+          try {
+            await pool.run(
+              { target, args: [state], via: WEBSOCKET_VIA, name },
+              { context: { ws } satisfies WebsocketCallContext, timeoutMs: lifetimeMs },
+            );
+          } finally {
+            release();
+          }
+        },
       };
     };
   });

@@ -23,7 +23,8 @@ export async function driveView(
   }
   // A subclass without its own constructor reports length 0, so only an explicit
   // one-parameter constructor means `(request)`.
-  const instance = (view.length === 1 ? new view(request) : new view(context, request)) as CallbackView;
+  const instance =
+    (view.length === 1 ? new view(request) : new view(context, request)) as CallbackView;
   instance.ws = ws;
   try {
     await instance.onOpen?.();

@@ -27,7 +27,9 @@ export class WebsocketClosed extends Error {
   /** Creates the error. */
   constructor(code?: number, reason = "") {
     super(
-      `The websocket is closed${code === undefined ? "" : ` (code ${code}${reason ? `: ${reason}` : ""})`}; ` +
+      `The websocket is closed${
+        code === undefined ? "" : ` (code ${code}${reason ? `: ${reason}` : ""})`
+      }; ` +
         "stop sending, or catch WebsocketClosed.",
     );
     this.name = "WebsocketClosed";

@@ -7,7 +7,7 @@
 
 import { ConfigurationError } from "../errors.ts";
 import { formatSite } from "../_callsite.ts";
-import { HTTPBadRequest } from "../httpexceptions.ts";
+import { HTTPBadRequest, HTTPServiceUnavailable } from "../httpexceptions.ts";
 import type { PyramidRequest } from "../request/request.ts";
 import type { Registry } from "../config/registry.ts";
 import { asInt } from "../config/settings.ts";
@@ -26,7 +26,7 @@ export interface WebsocketState {
   ignoreClosed: boolean;
   /** `aio.websocket.max_message_bytes`. */
   maxMessageBytes: number;
-  /** `aio.websocket.idle_timeout_ms`. */
+  /** `aio.websocket.idle_timeout_ms` (rounded up to whole seconds; 0 turns idle pings off). */
   idleTimeoutMs: number;
   /** `aio.websocket.shutdown_grace_ms`: how long `app.close()` waits for views. */
   shutdownGraceMs: number;
@@ -97,13 +97,15 @@ export type BlockingWebsocketRunner = (
 ) => Promise<WebsocketRun>;
 
 /**
- * Prepares a view run for one upgrade request (before the upgrade, while the request is
- * still readable) and returns what runs it once the socket exists.
+ * Prepares a view run for one upgrade request, before the upgrade, while the request is
+ * still readable (it may refuse with an HTTP exception, e.g. 503 when no worker is free).
+ * `start` runs the view once the socket exists; `abandon` releases what `prepare` took when
+ * the upgrade fails.
  */
 export type WebsocketRun = (
   context: unknown,
   request: PyramidRequest,
-) => (ws: WebsocketConnection) => Promise<void>;
+) => { start(ws: WebsocketConnection): Promise<void>; abandon(): void };
 
 const BLOCKING = Symbol.for("aio.pyramid.blockingWebsocketRunner");
 
@@ -155,7 +157,10 @@ export class WebsocketMapper implements ViewMapper {
     const label = registration.label;
     let prepare: WebsocketRun;
     if (isClass(view) || isAsyncFunction(view)) {
-      prepare = (context, request) => (ws) => driveView(view, ws, context, request);
+      prepare = (context, request) => ({
+        start: (ws) => driveView(view, ws, context, request),
+        abandon() {},
+      });
     } else if (typeof view === "function") {
       const runner = registry.extras.get(BLOCKING) as BlockingWebsocketRunner | undefined;
       if (!runner) {
@@ -170,19 +175,24 @@ export class WebsocketMapper implements ViewMapper {
       throw new ConfigurationError(`The websocket view ${label} must be a function or a class.`);
     }
     const mapper = this.constructor as typeof WebsocketMapper;
+    // Deno counts whole seconds and treats 0 as "never ping".
+    const idleTimeout = state.idleTimeoutMs <= 0 ? 0 : Math.ceil(state.idleTimeoutMs / 1000);
 
     return async function upgradeWebsocket(context: unknown, request: PyramidRequest) {
       if (!isWebsocketHandshake(request.raw)) throw invalidHandshake();
       if (state.closing) {
-        throw new HTTPBadRequest({ detail: "The server is shutting down." });
+        // Not the client's fault: 503 tells it to reconnect (to the next server) later.
+        throw new HTTPServiceUnavailable({
+          detail: "The server is shutting down; reconnect shortly.",
+          headers: { "retry-after": "1" },
+        });
       }
       const run = prepare(context, request);
       let upgraded: { socket: WebSocket; response: Response };
       try {
-        upgraded = Deno.upgradeWebSocket(request.raw, {
-          idleTimeout: Math.max(1, Math.ceil(state.idleTimeoutMs / 1000)),
-        });
+        upgraded = Deno.upgradeWebSocket(request.raw, { idleTimeout });
       } catch {
+        run.abandon();
         throw invalidHandshake();
       }
       const ws = new WebsocketConnection(upgraded.socket, {
@@ -192,7 +202,7 @@ export class WebsocketMapper implements ViewMapper {
       });
       const task = (async function websocketView() {
         try {
-          await run(ws);
+          await run.start(ws);
           ws.close(1000);
         } catch (error) {
           if (!(error instanceof WebsocketClosed && state.ignoreClosed)) {

@@ -28,9 +28,5 @@ export {
   type WebsocketMessage,
 } from "./connection.ts";
 export { WebsocketClosed } from "./errors.ts";
-export {
-  ignoreWebsocketClosed,
-  isWebsocketHandshake,
-  WebsocketMapper,
-} from "./mapper.ts";
+export { ignoreWebsocketClosed, isWebsocketHandshake, WebsocketMapper } from "./mapper.ts";
 export { WebsocketConnectionView } from "./view.ts";
