@@ -81,7 +81,7 @@ export {
 export type { Predicate, PredicateFactory } from "./src/views/predicates.ts";
 export { viewConfig } from "./src/views/view_config.ts";
 export * from "./src/traversal/mod.ts";
-export { serve } from "./src/serve/mod.ts";
+export { type RunningServer, type ServableApp, serve, type ServeOptions } from "./src/serve/mod.ts";
 export { serveStaticFile, type ServeStaticFileOptions } from "./src/static/mod.ts";
 export * from "./src/websocket/mod.ts";
 export {
@@ -102,3 +102,4 @@ export {
 export type { CompiledPattern } from "./src/routing/pattern.ts";
 export type { CallableRef, ExportRef, SiteRef, Transport } from "./src/executor/mod.ts";
 export type { CallSite } from "./src/_callsite.ts";
+export * from "./src/broadcast/mod.ts";

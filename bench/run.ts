@@ -16,6 +16,8 @@ interface Suite {
 
 const SUITES: Record<string, () => Promise<Suite>> = {
   http: () => import("./http/mod.ts"),
+  executor: () => import("./executor/mod.ts"),
+  websocket: () => import("./websocket/mod.ts"),
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -22,6 +22,7 @@ import { excviewTweenFactory, makeRouter, renderError } from "./router.ts";
 import { logError } from "./_log.ts";
 import { defaultRootFactory } from "./_default_root.ts";
 import { installExecutor } from "../views/_blocking.ts";
+import { installBroker } from "../broadcast/_install.ts";
 
 /**
  * The Hono instance under an app, as the framework exposes it: add Hono middleware with
@@ -255,6 +256,7 @@ export async function buildApp(registry: Registry, setups: AppSetup[] = []): Pro
   const app = new App(registry, hono);
   try {
     installExecutor(app);
+    installBroker(app);
     for (const setup of setups) await setup(app);
     const entries: ViewEntry[] = [];
     for (const registration of registry.views) {
