@@ -8,7 +8,12 @@ import { registerService } from "../executor/channel.ts";
 import type { PyramidRequest } from "../request/request.ts";
 import type { Registry, ViewRegistration } from "../config/registry.ts";
 import { asInt } from "../config/settings.ts";
-import { HTTPServiceUnavailable } from "../httpexceptions.ts";
+import {
+  HTTPException,
+  type HTTPExceptionOptions,
+  HTTPServiceUnavailable,
+} from "../httpexceptions.ts";
+import { logError } from "../router/_log.ts";
 import { type MappedView, setBlockingViewMapper, type ViewMapperOptions } from "./mapper.ts";
 import { setBlockingWebsocketRunner } from "../websocket/mapper.ts";
 import type { WebsocketConnection } from "../websocket/connection.ts";
@@ -34,20 +39,53 @@ registerService("aio.websocket.close", (args, call) => {
   wsOf(call.context).close(args[0] as number | undefined, args[1] as string | undefined);
 });
 
+const STATIC_IMPORT = /^\s*(?:import|export)\s[^;]*?\bfrom\s*["']([^"']+)["']/gm;
+
+// The local modules a module imports statically: a view imported from "./views.ts" and
+// passed to addView() is found among that module's exports.
+async function importsOf(moduleUrl: string): Promise<string[]> {
+  if (!moduleUrl.startsWith("file:")) return [];
+  let source: string;
+  try {
+    source = await Deno.readTextFile(new URL(moduleUrl));
+  } catch {
+    return [];
+  }
+  const found: string[] = [];
+  for (const [, specifier] of source.matchAll(STATIC_IMPORT)) {
+    if (specifier.startsWith(".") || specifier.startsWith("/") || specifier.startsWith("file:")) {
+      found.push(new URL(specifier, moduleUrl).href);
+    }
+  }
+  return found;
+}
+
 async function locate(registration: ViewRegistration, registry: Registry): Promise<CallableRef> {
   if (registration.ref) return registration.ref;
+  const modules = [registration.baseUrl, ...registry.knownModules];
   return await locateCallable(registration.view as (...args: unknown[]) => unknown, {
-    modules: [registration.baseUrl, ...registry.knownModules],
+    modules: [...modules, ...(await importsOf(registration.baseUrl))],
     base: registration.baseUrl,
   });
 }
 
-function cloneContext(context: unknown): unknown {
+const warnedUncloneable = new WeakSet<object>();
+
+function cloneContext(context: unknown, label: string): unknown {
   if (context === DEFAULT_ROOT || context === undefined || context === null) return undefined;
   try {
     return structuredClone(context);
-  } catch {
-    // Resources with methods cannot cross; the view gets undefined as its context.
+  } catch (error) {
+    // Resources with methods cannot cross to a worker: say so once per context class.
+    const key = (Object.getPrototypeOf(context) ?? context) as object;
+    if (!warnedUncloneable.has(key)) {
+      warnedUncloneable.add(key);
+      console.warn(
+        `[aio.pyramid] The context of the blocking view ${label} cannot be structured-cloned ` +
+          `(${(error as Error).message}); the view receives undefined as its context. ` +
+          "Give the resource plain data only, or make the view async.",
+      );
+    }
     return undefined;
   }
 }
@@ -57,6 +95,7 @@ function snapshot(
   context: unknown,
   appId: string,
   routes: [string, string][],
+  label: string,
 ): RequestSnapshot {
   return {
     appId,
@@ -70,7 +109,7 @@ function snapshot(
     subpath: request.subpath,
     traversed: request.traversed,
     virtualRootPath: request.virtualRootPath,
-    context: cloneContext(context),
+    context: cloneContext(context, label),
     settings: { ...request.settings },
     routes,
   };
@@ -92,6 +131,18 @@ function decode(result: BlockingResult, request: PyramidRequest): unknown {
     }
   }
   return result.value;
+}
+
+/**
+ * A 5xx HTTP exception from the executor (a timeout, a dead worker, a full queue) is logged,
+ * and outside `aio.debug` its detail — which names module paths — stays out of the body.
+ */
+function serverSideFailure(error: unknown, request: PyramidRequest, registry: Registry): unknown {
+  if (!(error instanceof HTTPException) || error.status < 500) return error;
+  logError("The executor could not complete a blocking view", error, request);
+  if (registry.aio.debug) return error;
+  const Class = error.constructor as new (options: HTTPExceptionOptions) => HTTPException;
+  return new Class({ headers: error.headers });
 }
 
 /** Wires the executor into an app being built: blocking views and websocket views use it. */
@@ -126,15 +177,20 @@ export function installExecutor(app: App): void {
     const name = registration.label;
     const args = { attr: registration.attr };
     return async function callBlockingView(context, request) {
-      const result = await pool.run(
-        {
-          target,
-          args: [snapshot(request, context, appId, routeTable()), args],
-          via: VIEW_VIA,
-          name,
-        },
-        { context: request },
-      );
+      let result: unknown;
+      try {
+        result = await pool.run(
+          {
+            target,
+            args: [snapshot(request, context, appId, routeTable(), name), args],
+            via: VIEW_VIA,
+            name,
+          },
+          { context: request },
+        );
+      } catch (error) {
+        throw serverSideFailure(error, request, registry);
+      }
       return decode(result as BlockingResult, request);
     } satisfies MappedView;
   });
@@ -169,7 +225,7 @@ export function installExecutor(app: App): void {
         if (!released) activeBlocking--;
         released = true;
       };
-      const state = snapshot(request, context, appId, routeTable());
+      const state = snapshot(request, context, appId, routeTable(), name);
       return {
         abandon: release,
         start: async function runBlockingWebsocket(ws) {
