@@ -1,18 +1,8 @@
-// deno-lint-ignore-file require-await -- views must be `async` to run on the event loop (a
-// plain function is a blocking view for the executor), whether or not they await anything.
 import assert from "node:assert/strict";
+import { withApp } from "../_helpers.ts";
 import { type App, ConfigurationError, Configurator, type PyramidRequest } from "@aio/pyramid";
 import { DummyRequest } from "@aio/pyramid/testing";
 import { home } from "./fixtures/views.ts";
-
-async function withApp(config: Configurator, fn: (app: App) => Promise<void>): Promise<void> {
-  const app = await config.makeApp();
-  try {
-    await fn(app);
-  } finally {
-    await app.close();
-  }
-}
 
 async function fetchText(app: App, path: string, init?: RequestInit): Promise<[number, string]> {
   const response = await app.fetch(new Request(`http://localhost${path}`, init));

@@ -1,5 +1,3 @@
-// deno-lint-ignore-file require-await -- views must be `async` to run on the event loop (a
-// plain function is a blocking view for the executor), whether or not they await anything.
 import assert from "node:assert/strict";
 import {
   ApplicationCreated,

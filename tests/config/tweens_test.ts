@@ -1,8 +1,6 @@
-// deno-lint-ignore-file require-await -- views must be `async` to run on the event loop (a
-// plain function is a blocking view for the executor), whether or not they await anything.
 import assert from "node:assert/strict";
+import { withApp } from "../_helpers.ts";
 import {
-  type App,
   ConfigurationError,
   Configurator,
   EXCVIEW,
@@ -12,15 +10,6 @@ import {
   type PyramidRequest,
   type Registry,
 } from "@aio/pyramid";
-
-async function withApp(config: Configurator, fn: (app: App) => Promise<void>): Promise<void> {
-  const app = await config.makeApp();
-  try {
-    await fn(app);
-  } finally {
-    await app.close();
-  }
-}
 
 /**
  * A config whose tweens record, on the way down, the order they are called in; the

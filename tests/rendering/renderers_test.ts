@@ -1,8 +1,6 @@
-// deno-lint-ignore-file require-await -- views must be `async` to run on the event loop (a
-// plain function is a blocking view for the executor), whether or not they await anything.
 import assert from "node:assert/strict";
+import { call, withApp } from "../_helpers.ts";
 import {
-  type App,
   ConfigurationError,
   Configurator,
   HTTPForbidden,
@@ -11,24 +9,6 @@ import {
   type PyramidRequest,
   type RendererFactory,
 } from "@aio/pyramid";
-
-async function withApp(config: Configurator, fn: (app: App) => Promise<void>): Promise<void> {
-  const app = await config.makeApp();
-  try {
-    await fn(app);
-  } finally {
-    await app.close();
-  }
-}
-
-async function call(
-  app: App,
-  path: string,
-  init?: RequestInit,
-): Promise<{ status: number; text: string; headers: Headers }> {
-  const response = await app.fetch(new Request(`http://localhost${path}`, init));
-  return { status: response.status, text: await response.text(), headers: response.headers };
-}
 
 /** Captures console.error while `fn` runs. */
 async function capturingErrors(fn: () => Promise<void>): Promise<string[]> {

@@ -1,6 +1,5 @@
-// deno-lint-ignore-file require-await -- views must be `async` to run on the event loop (a
-// plain function is a blocking view for the executor), whether or not they await anything.
 import assert from "node:assert/strict";
+import { withApp } from "../_helpers.ts";
 import {
   type App,
   ConfigurationError,
@@ -8,15 +7,6 @@ import {
   MultiDict,
   type PyramidRequest,
 } from "@aio/pyramid";
-
-async function withApp(config: Configurator, fn: (app: App) => Promise<void>): Promise<void> {
-  const app = await config.makeApp();
-  try {
-    await fn(app);
-  } finally {
-    await app.close();
-  }
-}
 
 async function call(
   app: App,

@@ -1,5 +1,3 @@
-// deno-lint-ignore-file require-await -- views must be `async` to run on the event loop (a
-// plain function is a blocking view for the executor), whether or not they await anything.
 // Over a real socket: Deno.serve on port 0 with app.fetch, then shut down and app.close().
 import assert from "node:assert/strict";
 import { type App, Configurator, type PyramidRequest } from "@aio/pyramid";
