@@ -190,41 +190,22 @@ export class Configurator {
 
   /** Adds a view for errors of `options.context` (an Error class; default `Error`). */
   addExceptionView(view: unknown, options: ViewOptions = {}): void {
-    const site = callerSite();
-    this.#addView(
-      view,
-      { context: Error, ...options },
-      site,
-      site?.url ?? callerModule(),
-      undefined,
-      true,
-    );
+    this.#addExceptionView(view, { context: Error, ...options });
   }
 
   /** Adds the view rendered for 404s. */
   addNotFoundView(view: unknown, options: Omit<ViewOptions, "context"> = {}): void {
-    const site = callerSite();
-    this.#addView(
-      view,
-      { ...options, context: HTTPNotFound },
-      site,
-      site?.url ?? callerModule(),
-      undefined,
-      true,
-    );
+    this.#addExceptionView(view, { ...options, context: HTTPNotFound });
   }
 
   /** Adds the view rendered for 403s. */
   addForbiddenView(view: unknown, options: Omit<ViewOptions, "context"> = {}): void {
+    this.#addExceptionView(view, { ...options, context: HTTPForbidden });
+  }
+
+  #addExceptionView(view: unknown, options: ViewOptions): void {
     const site = callerSite();
-    this.#addView(
-      view,
-      { ...options, context: HTTPForbidden },
-      site,
-      site?.url ?? callerModule(),
-      undefined,
-      true,
-    );
+    this.#addView(view, options, site, site?.url ?? callerModule(), undefined, true);
   }
 
   /**
