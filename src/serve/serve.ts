@@ -82,6 +82,11 @@ export function formatUrl(addr: Deno.NetAddr): string {
 function accessLogged(app: ServableApp): Deno.ServeHandler<Deno.NetAddr> {
   return async function accessLogHandler(request, info) {
     const start = performance.now();
+    // Read everything the line needs first: after a websocket upgrade the request is closed
+    // and its getters throw.
+    const remote = info.remoteAddr.hostname;
+    const method = request.method;
+    const url = new URL(request.url);
     let status = 500;
     let bytes = "-";
     try {
@@ -90,11 +95,8 @@ function accessLogged(app: ServableApp): Deno.ServeHandler<Deno.NetAddr> {
       bytes = response.headers.get("content-length") ?? "-";
       return response;
     } finally {
-      const url = new URL(request.url);
       const ms = (performance.now() - start).toFixed(1);
-      console.log(
-        `${info.remoteAddr.hostname} "${request.method} ${url.pathname}${url.search}" ${status} ${bytes} ${ms}ms`,
-      );
+      console.log(`${remote} "${method} ${url.pathname}${url.search}" ${status} ${bytes} ${ms}ms`);
     }
   };
 }
