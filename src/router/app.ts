@@ -151,6 +151,15 @@ async function compileView(registry: Registry, registration: ViewRegistration): 
   const resolved = { ...registration, view };
   const where = formatSite(registration.site);
   const context = registration.context;
+  if (registration.permission !== undefined) {
+    // Pyramid ignores permissions when no authorization policy is set; this version has no
+    // security policies yet, so a permission would silently protect nothing.
+    throw new ConfigurationError(
+      `The view ${registration.label} (at ${where}) asks for the permission '${registration.permission}', ` +
+        "but this version of @aio/pyramid has no authorization policy to enforce it. " +
+        "Remove the permission option, or check access in the view (or a tween) yourself.",
+    );
+  }
   if (context !== undefined && typeof context !== "function") {
     throw new ConfigurationError(
       `The context option of view ${registration.label} (at ${where}) must be a class; views match contexts with instanceof.`,
