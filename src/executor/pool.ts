@@ -10,8 +10,24 @@ import {
   HTTPServiceUnavailable,
 } from "../httpexceptions.ts";
 import { attachMainEnd, type MainEnd, SHARED_BUFFER_BYTES, type Transport } from "./channel.ts";
-import { decodeError, describeValue, type EncodedError } from "./_errors.ts";
-import { type CallableRef, describeRef } from "./registry.ts";
+import { decodeError, describeValue, type EncodedError, encodeError } from "./_errors.ts";
+import { type CallableRef, describeRef, siteModuleUrl } from "./registry.ts";
+import {
+  decodeFrom,
+  encodeInto,
+  IN_BUFFER,
+  JOB_BUFFER_BYTES,
+  JOB_LENGTH,
+  JOB_SEQ,
+  JOB_STOPPED,
+  JOB_WHERE,
+  type JobBuffer,
+  ON_PORT,
+  RESULT_LENGTH,
+  RESULT_SEQ,
+  RESULT_WHERE,
+  viewJobBuffer,
+} from "./_wire.ts";
 
 /** Options of an {@linkcode Executor}. */
 export interface ExecutorOptions {
@@ -71,11 +87,15 @@ interface Job {
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
   timer?: ReturnType<typeof setTimeout>;
+  /** The slot's sequence number for this job, once handed over. */
+  seq?: number;
 }
 
 interface Slot {
   worker: Worker;
   channel: MainEnd;
+  jobs: JobBuffer;
+  seq: number;
   job?: Job;
   ready: boolean;
   dead: boolean;
@@ -83,10 +103,12 @@ interface Slot {
 
 type WorkerMessage =
   | { kind: "ready" }
-  | { kind: "result"; id: number; value: unknown }
-  | { kind: "error"; id: number; error: EncodedError }
+  | { kind: "result"; seq: number; value: unknown }
+  | { kind: "error"; seq: number; error: EncodedError }
   | { kind: "exit"; code: number }
   | { kind: "fatal"; error: EncodedError };
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: EncodedError };
 
 const WORKER_URL = new URL("./_worker.ts", import.meta.url);
 const MAX_START_FAILURES = 3;
@@ -113,6 +135,8 @@ export class Executor {
   #maxQueue: number;
   #transport: Transport;
   #idleTimeoutMs: number | undefined;
+  // Modules calls have used: a new (or replacement) worker imports them before it is ready.
+  #modules = new Set<string>();
   #slots: Slot[] = [];
   #queue: Job[] = [];
   #nextId = 1;
@@ -239,7 +263,14 @@ export class Executor {
     const worker = new Worker(WORKER_URL, { type: "module", name: "aio-executor" });
     const { port1, port2 } = new MessageChannel();
     const buffer = new SharedArrayBuffer(SHARED_BUFFER_BYTES);
-    const slot: Slot = { worker, ready: false, dead: false } as Slot;
+    const jobBuffer = new SharedArrayBuffer(JOB_BUFFER_BYTES);
+    const slot: Slot = {
+      worker,
+      jobs: viewJobBuffer(jobBuffer),
+      seq: 0,
+      ready: false,
+      dead: false,
+    } as Slot;
     slot.channel = attachMainEnd(port1, buffer, {
       transport: this.#transport,
       currentCall: () => ({ context: slot.job?.context, callable: slot.job?.label }),
@@ -250,10 +281,26 @@ export class Executor {
       this.#died(slot, `an uncaught error: ${event.message}`);
     };
     worker.onmessageerror = () => this.#died(slot, "a message the main isolate could not read");
-    worker.postMessage({ kind: "init", port: port2, buffer, transport: this.#transport }, [
-      port2,
-    ]);
+    worker.postMessage(
+      {
+        kind: "init",
+        port: port2,
+        buffer,
+        jobBuffer,
+        transport: this.#transport,
+        preload: [...this.#modules],
+      },
+      [port2],
+    );
     return slot;
+  }
+
+  #startClock(slot: Slot, job: Job): void {
+    job.timer = setTimeout(() => this.#timedOut(slot, job), job.timeoutMs);
+  }
+
+  #remember(ref: CallableRef): void {
+    this.#modules.add("site" in ref ? siteModuleUrl(ref.site) : ref.moduleUrl);
   }
 
   #receive(slot: Slot, message: WorkerMessage): void {
@@ -262,6 +309,7 @@ export class Executor {
       case "ready":
         slot.ready = true;
         this.#startFailures = 0;
+        if (slot.job && slot.job.timer === undefined) this.#startClock(slot, slot.job);
         return;
       case "exit":
         return this.#died(slot, `it called Deno.exit(${message.code})`);
@@ -269,12 +317,41 @@ export class Executor {
         return this.#died(slot, "an uncaught error in its event loop", decodeError(message.error));
     }
     const job = slot.job;
-    if (!job || job.id !== message.id) return;
+    if (!job || job.seq !== message.seq) return;
+    if (message.kind === "result") this.#settle(slot, job, { ok: true, value: message.value });
+    else this.#settle(slot, job, { ok: false, error: message.error });
+  }
+
+  #settle(slot: Slot, job: Job, outcome: Outcome): void {
     clearTimeout(job.timer);
     slot.job = undefined;
-    if (message.kind === "result") job.resolve(message.value);
-    else job.reject(decodeError(message.error));
+    if (outcome.ok) job.resolve(outcome.value);
+    else job.reject(decodeError(outcome.error));
     this.#afterJob();
+  }
+
+  /**
+   * Waits (without blocking the event loop) for the worker to store this job's sequence
+   * number as RESULT_SEQ, then reads the result from the buffer. A result that went by
+   * postMessage is left to `#receive`; a job that timed out or whose worker died is over.
+   */
+  async #awaitResult(slot: Slot, job: Job, seq: number): Promise<void> {
+    const { header } = slot.jobs;
+    for (;;) {
+      if (slot.job !== job) return;
+      const current = Atomics.load(header, RESULT_SEQ);
+      if (current === seq) break;
+      const wait = Atomics.waitAsync(header, RESULT_SEQ, current);
+      if (wait.async) await wait.value;
+    }
+    if (Atomics.load(header, RESULT_WHERE) !== IN_BUFFER) return;
+    let outcome: Outcome;
+    try {
+      outcome = decodeFrom(slot.jobs.results, Atomics.load(header, RESULT_LENGTH)) as Outcome;
+    } catch (error) {
+      outcome = { ok: false, error: encodeError(error) };
+    }
+    this.#settle(slot, job, outcome);
   }
 
   #dispatch(): void {
@@ -282,15 +359,26 @@ export class Executor {
       if (slot.job || slot.dead) continue;
       const job = this.#queue.shift();
       if (!job) break;
+      this.#remember(job.call.target);
+      if (job.call.via) this.#remember(job.call.via);
+      const seq = (slot.seq + 1) | 0;
+      const payload = {
+        target: job.call.target,
+        via: job.call.via,
+        args: job.call.args ?? [],
+        label: job.label,
+      };
+      const { header } = slot.jobs;
       try {
-        slot.worker.postMessage({
-          kind: "run",
-          id: job.id,
-          target: job.call.target,
-          via: job.call.via,
-          args: job.call.args ?? [],
-          label: job.label,
-        });
+        const length = encodeInto(payload, slot.jobs.jobs);
+        if (length >= 0) {
+          Atomics.store(header, JOB_LENGTH, length);
+          Atomics.store(header, JOB_WHERE, IN_BUFFER);
+        } else {
+          // JSON cannot carry it or it does not fit: structured clone, announced below.
+          slot.worker.postMessage({ kind: "run", seq, ...payload });
+          Atomics.store(header, JOB_WHERE, ON_PORT);
+        }
       } catch (error) {
         job.reject(
           new TypeError(
@@ -302,8 +390,15 @@ export class Executor {
         );
         continue;
       }
+      slot.seq = seq;
       slot.job = job;
-      job.timer = setTimeout(() => this.#timedOut(slot, job), job.timeoutMs);
+      job.seq = seq;
+      // A starting worker first imports the modules earlier calls used (see #spawn): the
+      // call's clock starts when it is ready, so a timeout never counts a replacement's warm-up.
+      if (slot.ready) this.#startClock(slot, job);
+      Atomics.store(header, JOB_SEQ, seq);
+      Atomics.notify(header, JOB_SEQ);
+      this.#awaitResult(slot, job, seq);
     }
   }
 
@@ -373,6 +468,11 @@ export class Executor {
     slot.worker.onmessage = null;
     slot.worker.onerror = null;
     slot.worker.onmessageerror = null;
+    // A worker blocked in Atomics.wait cannot be terminated: wake it to close itself, and
+    // wake our own result waiter so it sees the job is over.
+    Atomics.store(slot.jobs.header, JOB_STOPPED, 1);
+    Atomics.notify(slot.jobs.header, JOB_SEQ);
+    Atomics.notify(slot.jobs.header, RESULT_SEQ);
     slot.worker.terminate();
     slot.channel.close();
     this.#slots = this.#slots.filter((other) => other !== slot);

@@ -254,6 +254,8 @@ export function describeRef(ref: CallableRef): string {
   return `${ref.moduleUrl}#${ref.exportName}`;
 }
 
+const namespaces = new Map<string, Record<string, unknown>>();
+
 /**
  * Loads the function a reference names in *this* isolate, importing its module if needed.
  *
@@ -279,7 +281,13 @@ export async function loadCallable(ref: CallableRef): Promise<AnyFunction> {
     }
     return fn;
   }
-  const namespace: Record<string, unknown> = await import(ref.moduleUrl);
+  // A module namespace is live (it sees re-assigned exports), so keeping it is safe; a
+  // repeated dynamic `import()` costs tens of µs per call in a worker, on every job.
+  let namespace = namespaces.get(ref.moduleUrl);
+  if (namespace === undefined) {
+    namespace = await import(ref.moduleUrl) as Record<string, unknown>;
+    namespaces.set(ref.moduleUrl, namespace);
+  }
   const value = namespace[ref.exportName];
   if (typeof value !== "function") {
     throw new ConfigurationError(
