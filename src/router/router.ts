@@ -14,6 +14,7 @@ import type { Handler } from "../config/tweens.ts";
 import { traverse } from "../traversal/mod.ts";
 import type { ViewLookup } from "../views/lookup.ts";
 import { logError } from "./_log.ts";
+import { RouteTable } from "../routing/route_table.ts";
 
 /** What the router needs, compiled once at `makeApp()`. */
 export interface RouterTables {
@@ -34,7 +35,12 @@ function segments(path: string): string[] {
 }
 
 // Sets request.matchdict and request.matchedRoute for the first matching route.
-function matchRoute(routes: Route[], path: string, request: PyramidRequest): Route | undefined {
+function matchRoute(
+  table: RouteTable<Route>,
+  path: string,
+  request: PyramidRequest,
+): Route | undefined {
+  const routes = table.candidates(path);
   for (let i = 0; i < routes.length; i++) {
     const route = routes[i];
     const compiled = route.compiled;
@@ -55,7 +61,8 @@ const EMPTY_MATCHDICT: Readonly<Record<string, string>> = Object.freeze({});
 
 /** Makes the MAIN handler: the bottom of the tween chain. */
 export function makeRouter(tables: RouterTables): Handler {
-  const { registry, routes, views, rootFactory, routingReadsBody } = tables;
+  const { registry, views, rootFactory, routingReadsBody } = tables;
+  const routes = new RouteTable(tables.routes);
   const notifyRequest = registry.hasSubscribers(NewRequest);
   const notifyResponse = registry.hasSubscribers(NewResponse);
 
