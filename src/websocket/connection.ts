@@ -23,6 +23,7 @@ export interface WebsocketConnectionOptions {
 }
 
 const encoder = new TextEncoder();
+const RESOLVED = Promise.resolve();
 const strictDecoder = new TextDecoder("utf-8", { fatal: true });
 
 /** The part of a WebSocket the connection uses (so tests can pass a fake). */
@@ -193,12 +194,26 @@ export class WebsocketConnection implements Websocket {
    * Sends a message, then waits while the socket's buffer is above the high-water mark.
    * Throws {@linkcode WebsocketClosed} once the connection has closed.
    */
-  async send(data: WebsocketMessage | ArrayBuffer): Promise<void> {
+  send(data: WebsocketMessage | ArrayBuffer): Promise<void> {
+    // Fast path (an open socket with room in its buffer): no await, no timer.
+    if (!this.#closed && this.#socket.readyState === 1) {
+      this.#socket.send(data);
+      return this.#socket.bufferedAmount > this.#highWaterMark ? this.#drain() : RESOLVED;
+    }
+    return this.#sendWhenOpen(data);
+  }
+
+  async #sendWhenOpen(data: WebsocketMessage | ArrayBuffer): Promise<void> {
     await this.#opened;
     if (this.#closed || this.#socket.readyState !== 1) {
       throw new WebsocketClosed(this.#closeCode, this.#closeReason);
     }
     this.#socket.send(data);
+    await this.#drain();
+  }
+
+  // Backpressure: there is no drain event, so poll bufferedAmount with a growing delay.
+  async #drain(): Promise<void> {
     let delay = 1;
     while (this.#socket.bufferedAmount > this.#highWaterMark) {
       if (this.#closed) throw new WebsocketClosed(this.#closeCode, this.#closeReason);
