@@ -425,7 +425,7 @@ export async function run(args: string[]): Promise<void> {
     "in both rows, so the difference is what the executor adds (snapshot, worker round trip,",
     `decoding). *wrk*: \`${load.describe(dispatchWrk)}\` after a ${warmup} s warm-up. The *floor*`,
     "row is a bare `Executor.run()` of a no-op in the harness process (one worker, no HTTP, no",
-    "snapshot): the two `postMessage` hops and thread wake-ups every blocking view pays.",
+    "snapshot): the two shared-buffer hand-offs and thread wake-ups every blocking view pays.",
     "",
     dispatchTable,
     "",
