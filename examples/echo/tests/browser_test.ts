@@ -23,7 +23,13 @@ async function exists(path: string): Promise<boolean> {
 
 async function run(cmd: string, args: string[]): Promise<{ ok: boolean; output: string }> {
   try {
-    const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
+    const out = await new Deno.Command(cmd, {
+      args,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+      env: { DEBIAN_FRONTEND: "noninteractive" },
+    }).output();
     const decode = (b: Uint8Array) => new TextDecoder().decode(b);
     return { ok: out.success, output: (decode(out.stdout) + decode(out.stderr)).slice(-2000) };
   } catch (error) {
