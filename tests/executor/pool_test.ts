@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { Executor, type ExecutorCall } from "../../src/executor/mod.ts";
+import { call, FIXTURE, rejection, withExecutor } from "./_helpers.ts";
+import { Executor } from "../../src/executor/mod.ts";
 import {
   HTTPException,
   HTTPForbidden,
@@ -8,33 +9,6 @@ import {
   HTTPInternalServerError,
   HTTPServiceUnavailable,
 } from "../../src/httpexceptions.ts";
-
-const FIXTURE = new URL("./fixtures/callables.ts", import.meta.url).href;
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected a rejection");
-}
-
-function call(exportName: string, ...args: unknown[]): ExecutorCall {
-  return { target: { moduleUrl: FIXTURE, exportName }, args };
-}
-
-async function withExecutor(
-  options: ConstructorParameters<typeof Executor>[0],
-  body: (executor: Executor) => Promise<void>,
-): Promise<void> {
-  const executor = new Executor(options);
-  try {
-    await body(executor);
-  } finally {
-    await executor.close({ graceMs: 0 });
-  }
-}
 
 Deno.test("run: a call runs in a worker and its result comes back", async () => {
   await withExecutor({ maxWorkers: 2 }, async (executor) => {

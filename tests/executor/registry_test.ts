@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { FIXTURE } from "./_helpers.ts";
 import {
   callerModuleUrl,
   definitionSiteOf,
@@ -9,8 +10,6 @@ import {
 } from "../../src/executor/mod.ts";
 import { ConfigurationError } from "../../src/errors.ts";
 import { add, double } from "./fixtures/callables.ts";
-
-const FIXTURE = new URL("./fixtures/callables.ts", import.meta.url).href;
 
 Deno.test("callerModuleUrl: the first frame outside the framework", () => {
   assert.equal(callerModuleUrl(), import.meta.url);

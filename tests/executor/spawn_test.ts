@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
+import { withExecutor as withAnyExecutor } from "./_helpers.ts";
 import {
   addKnownModule,
   closeDefaultExecutor,
-  Executor,
+  type Executor,
   getCurrentExecutor,
-  setCurrentExecutor,
   spawnBlocking,
   useExecutor,
 } from "../../src/executor/mod.ts";
@@ -12,15 +12,8 @@ import { ConfigurationError } from "../../src/errors.ts";
 import { add, plusOneInExecutor } from "./fixtures/callables.ts";
 import { spawnByString, spawnTriple, spawnUnexported, triple } from "./fixtures/spawner.ts";
 
-async function withExecutor(body: (executor: Executor) => Promise<void>): Promise<void> {
-  const executor = new Executor({ maxWorkers: 2 });
-  const previous = setCurrentExecutor(executor);
-  try {
-    await body(executor);
-  } finally {
-    setCurrentExecutor(previous);
-    await executor.close({ graceMs: 0 });
-  }
+function withExecutor(body: (executor: Executor) => Promise<void>): Promise<void> {
+  return withAnyExecutor({ maxWorkers: 2 }, body, { current: true });
 }
 
 Deno.test("spawnBlocking: a function exported by the calling module", async () => {

@@ -1,10 +1,8 @@
 import assert from "node:assert/strict";
+import { call, rejection, withExecutor as withAnyExecutor } from "./_helpers.ts";
 import {
   callService,
-  Executor,
-  type ExecutorCall,
   registerService,
-  setCurrentExecutor,
   synchronize,
   type Transport,
 } from "../../src/executor/mod.ts";
@@ -12,34 +10,14 @@ import { ConfigurationError, ScopeError } from "../../src/errors.ts";
 import { HTTPForbidden } from "../../src/httpexceptions.ts";
 import { double } from "./fixtures/callables.ts";
 
-const FIXTURE = new URL("./fixtures/callables.ts", import.meta.url).href;
 const SERVICES = new URL("./fixtures/services.ts", import.meta.url).href;
 
-function call(exportName: string, ...args: unknown[]): ExecutorCall {
-  return { target: { moduleUrl: FIXTURE, exportName }, args };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected a rejection");
-}
-
-async function withExecutor(
-  options: ConstructorParameters<typeof Executor>[0],
-  body: (executor: Executor) => Promise<void>,
+// synchronize() and spawnBlocking() use the current executor: install each test's.
+function withExecutor(
+  options: Parameters<typeof withAnyExecutor>[0],
+  body: Parameters<typeof withAnyExecutor>[1],
 ): Promise<void> {
-  const executor = new Executor(options);
-  const previous = setCurrentExecutor(executor);
-  try {
-    await body(executor);
-  } finally {
-    setCurrentExecutor(previous);
-    await executor.close({ graceMs: 0 });
-  }
+  return withAnyExecutor(options, body, { current: true });
 }
 
 Deno.test("synchronize: a plain function is a ConfigurationError in strict mode", () => {

@@ -1,12 +1,7 @@
 import assert from "node:assert/strict";
-import { Executor, type ExecutorCall } from "../../src/executor/mod.ts";
+import { call } from "./_helpers.ts";
+import { Executor } from "../../src/executor/mod.ts";
 import { decodeFrom, encodeInto } from "../../src/executor/_wire.ts";
-
-const FIXTURE = new URL("./fixtures/callables.ts", import.meta.url).href;
-
-function call(exportName: string, ...args: unknown[]): ExecutorCall {
-  return { target: { moduleUrl: FIXTURE, exportName }, args };
-}
 
 function roundTrip(value: unknown): unknown {
   const buffer = new Uint8Array(new SharedArrayBuffer(64 * 1024));
