@@ -56,14 +56,3 @@ export function callerModule(): string {
 export function formatSite(site: CallSite | undefined): string {
   return site ? `${site.url}:${site.line}:${site.column}` : "<unknown site>";
 }
-
-/** Resolves a `"./module.ts#export"` string against a base module URL. */
-export function parseModuleRef(
-  spec: string,
-  base: string,
-): { moduleUrl: string; exportName: string } {
-  const hash = spec.lastIndexOf("#");
-  const path = hash >= 0 ? spec.slice(0, hash) : spec;
-  const exportName = hash >= 0 ? spec.slice(hash + 1) : "default";
-  return { moduleUrl: new URL(path, base).href, exportName: exportName || "default" };
-}

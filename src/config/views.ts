@@ -6,7 +6,8 @@
  */
 
 import { ConfigurationError } from "../errors.ts";
-import { type CallSite, formatSite, parseModuleRef } from "../_callsite.ts";
+import { type CallSite, formatSite } from "../_callsite.ts";
+import { resolveReference } from "../executor/registry.ts";
 import type { ViewMapperClass } from "../views/mapper.ts";
 import type { PredicateRegistration } from "../views/predicates.ts";
 import { viewLabel } from "../views/_call.ts";
@@ -113,7 +114,7 @@ export function addView(
   let target = view;
   let ref = source.ref;
   if (typeof view === "string") {
-    ref = parseModuleRef(view, source.baseUrl);
+    ref = resolveReference(view, source.baseUrl);
     target = { moduleUrl: ref.moduleUrl, exportName: ref.exportName } satisfies LazyView;
   } else if (typeof view !== "function") {
     throw new ConfigurationError(
