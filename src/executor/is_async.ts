@@ -11,7 +11,8 @@ function isAsyncFunction(value: unknown): boolean {
     ASYNC_TAGS.has((value as { [Symbol.toStringTag]?: string })[Symbol.toStringTag] ?? "");
 }
 
-function isClass(fn: unknown): boolean {
+/** Whether `fn` is a class (constructed with `new`) rather than a plain function. */
+export function isClass(fn: unknown): fn is new (...args: unknown[]) => unknown {
   return typeof fn === "function" &&
     /^class[\s{]/.test(Function.prototype.toString.call(fn));
 }

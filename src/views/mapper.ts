@@ -10,7 +10,8 @@ import { ConfigurationError } from "../errors.ts";
 import { formatSite } from "../_callsite.ts";
 import type { PyramidRequest } from "../request/request.ts";
 import type { Registry, ViewRegistration } from "../config/registry.ts";
-import { callView, isAsyncView, isClass } from "./_call.ts";
+import { callView } from "./_call.ts";
+import { isAsync, isClass } from "../executor/is_async.ts";
 
 /** A view after mapping: what the router awaits. Returns a value for the renderer or a Response. */
 export type MappedView = (context: unknown, request: PyramidRequest) => Promise<unknown>;
@@ -122,7 +123,7 @@ export class CoroutineMapper implements ViewMapper {
   /** Maps an async view; refuses a plain one. */
   mapView(view: unknown): MappedView {
     const { registration } = this.#options;
-    if (!isAsyncView(view, registration.attr)) {
+    if (!isAsync(view, { attr: registration.attr })) {
       throw new ConfigurationError(
         `Non-coroutine ${registration.label} mapped to coroutine. ` +
           `Make it an \`async function\` or use CoroutineOrExecutorMapper (registered at ${
@@ -154,7 +155,7 @@ export class ExecutorMapper implements ViewMapper {
   /** Maps a plain view to the executor; refuses an async one. */
   mapView(view: unknown): Promise<MappedView> {
     const { registration } = this.#options;
-    if (isAsyncView(view, registration.attr)) {
+    if (isAsync(view, { attr: registration.attr })) {
       throw new ConfigurationError(
         `Coroutine ${registration.label} mapped to executor. ` +
           `Remove the mapper option or use CoroutineOrExecutorMapper (registered at ${
@@ -185,7 +186,7 @@ export class CoroutineOrExecutorMapper implements ViewMapper {
   }
   /** Maps async views to the loop and plain ones to the executor. */
   mapView(view: unknown): MappedView | Promise<MappedView> {
-    return isAsyncView(view, this.#options.registration.attr)
+    return isAsync(view, { attr: this.#options.registration.attr })
       ? mapAsync(view, this.#options)
       : mapBlocking(view, this.#options);
   }

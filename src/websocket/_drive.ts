@@ -1,6 +1,6 @@
 // Running a websocket view against a connection: function views get `ws`; class views
 // are constructed with (context, request) and driven through onOpen/onMessage/onClose.
-import { isClass } from "../views/_call.ts";
+import { isClass } from "../executor/is_async.ts";
 import type { WebsocketConnection, WebsocketMessage } from "./connection.ts";
 
 interface CallbackView {

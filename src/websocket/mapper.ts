@@ -12,7 +12,7 @@ import type { PyramidRequest } from "../request/request.ts";
 import type { Registry } from "../config/registry.ts";
 import { asInt } from "../config/settings.ts";
 import type { MappedView, ViewMapper, ViewMapperOptions } from "../views/mapper.ts";
-import { isAsyncFunction, isClass } from "../views/_call.ts";
+import { isAsync, isClass } from "../executor/is_async.ts";
 import { logError } from "../router/_log.ts";
 import { WebsocketConnection } from "./connection.ts";
 import { WebsocketClosed } from "./errors.ts";
@@ -156,7 +156,7 @@ export class WebsocketMapper implements ViewMapper {
     const state = websocketState(registry);
     const label = registration.label;
     let prepare: WebsocketRun;
-    if (isClass(view) || isAsyncFunction(view)) {
+    if (isClass(view) || isAsync(view)) {
       prepare = (context, request) => ({
         start: (ws) => driveView(view, ws, context, request),
         abandon() {},
