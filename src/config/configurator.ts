@@ -316,20 +316,16 @@ export class Configurator {
     const external = /^[a-z][a-z0-9+.-]*:\/\//i.test(name);
     const cleanName = external ? name.replace(/\/+$/, "") : name.replace(/^\/+|\/+$/g, "");
     const routeName = `__static__/${cleanName}`;
+    const cacheMaxAge = options.cacheMaxAge;
     this.registry.staticViews.push({
       name: cleanName,
       root,
-      routeName,
-      cacheMaxAge: options.cacheMaxAge,
+      // URL generation looks the route up by its full name, include prefix and all.
+      routeName: this.#routeNamePrefix ? `${this.#routeNamePrefix}.${routeName}` : routeName,
+      cacheMaxAge,
     });
     if (external) return;
     this.addRoute(routeName, `${cleanName}/*subpath`);
-    const fullRouteName = this.#routeNamePrefix
-      ? `${this.#routeNamePrefix}.${routeName}`
-      : routeName;
-    const entry = this.registry.staticViews.at(-1)!;
-    entry.routeName = fullRouteName;
-    const cacheMaxAge = options.cacheMaxAge;
     this.#addView(
       async function staticView(request: PyramidRequest): Promise<Response> {
         const prefix = request.matchedRoute!.compiled.staticPrefix;
