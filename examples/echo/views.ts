@@ -7,6 +7,7 @@
  */
 
 import {
+  type BlockingWebsocket,
   HTTPBadRequest,
   type PyramidRequest,
   viewConfig,
@@ -93,11 +94,4 @@ export function echoBlocking(ws: BlockingWebsocket): void {
     if (message === null) break;
     ws.send(message);
   }
-}
-
-/** The websocket a blocking view gets inside the executor: synchronous calls. */
-export interface BlockingWebsocket {
-  recv(): WebsocketMessage | null;
-  send(message: WebsocketMessage): void;
-  close(code?: number, reason?: string): void;
 }

@@ -8,6 +8,7 @@
 
 import { ConfigurationError, ScopeError } from "../errors.ts";
 import * as http from "../httpexceptions.ts";
+import { WebsocketClosed } from "../websocket/errors.ts";
 
 /** The structured-cloneable form of an error. */
 export interface EncodedError {
@@ -25,6 +26,8 @@ export interface EncodedError {
     body?: string;
     location?: string;
   };
+  /** A `WebsocketClosed`'s close code and reason. */
+  closed?: { code?: number; reason: string };
 }
 
 type ErrorClass = new (message: string, options?: ErrorOptions) => Error;
@@ -56,6 +59,9 @@ export function encodeError(error: unknown, depth = 0): EncodedError {
       ? encodeError(error.cause, depth + 1)
       : { value: cloneable(error.cause) };
   }
+  if (error instanceof WebsocketClosed) {
+    encoded.closed = { code: error.code, reason: error.reason };
+  }
   if (error instanceof http.HTTPException) {
     encoded.http = {
       className: error.constructor.name,
@@ -81,6 +87,9 @@ export function decodeError(encoded: EncodedError): Error {
   let error: Error;
   if (encoded.http) {
     error = decodeHttp(encoded.http, cause);
+  } else if (encoded.closed) {
+    // A blocking websocket view catches it by class, as an async one does.
+    error = new WebsocketClosed(encoded.closed.code, encoded.closed.reason);
   } else {
     const Class = BUILTIN[encoded.name] ?? Error;
     error = new Class(encoded.message, cause === undefined ? undefined : { cause });

@@ -72,6 +72,8 @@ export interface RunOptions {
 export interface ExecutorStats {
   /** Live workers. */
   workers: number;
+  /** Live workers still starting: loading the framework and preloading modules. */
+  starting: number;
   /** Workers running a call. */
   busy: number;
   /** Calls waiting for a worker. */
@@ -145,6 +147,7 @@ export class Executor {
   #startFailures = 0;
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
   #drained: (() => void) | undefined;
+  #readyWaiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
 
   /** Creates the pool and, unless `lazy`, starts its workers. */
   constructor(options: ExecutorOptions = {}) {
@@ -160,6 +163,7 @@ export class Executor {
   get stats(): ExecutorStats {
     return {
       workers: this.#slots.length,
+      starting: this.#slots.filter((slot) => !slot.ready).length,
       busy: this.#slots.filter((slot) => slot.job !== undefined).length,
       queued: this.#queue.length,
     };
@@ -168,6 +172,41 @@ export class Executor {
   /** True once `close()` has been called. */
   get closed(): boolean {
     return this.#closing;
+  }
+
+  /**
+   * Resolves once every worker has started: loaded the framework and imported the modules
+   * earlier calls used. Calls never need it (a call's timeout starts when its worker is
+   * ready); await it before taking traffic or measuring, so a cold start (which under
+   * `deno test` includes type-checking the worker module) is not counted as a slow call.
+   * Starts the workers of a `lazy` pool; rejects when workers keep dying before they start.
+   *
+   * @example Warming the pool before a benchmark
+   * ```ts ignore
+   * import { Executor } from "@aio/pyramid";
+   * const executor = new Executor({ maxWorkers: 2 });
+   * await executor.ready();
+   * await executor.close();
+   * ```
+   */
+  ready(): Promise<void> {
+    if (this.#broken) return Promise.reject(this.#broken);
+    if (!this.#closing) this.#wake();
+    if (this.#allReady()) return Promise.resolve();
+    return new Promise((resolve, reject) => this.#readyWaiters.push({ resolve, reject }));
+  }
+
+  #allReady(): boolean {
+    return this.#closing || this.#slots.every((slot) => slot.ready);
+  }
+
+  #settleReadiness(): void {
+    if (this.#readyWaiters.length === 0) return;
+    if (this.#broken) {
+      for (const waiter of this.#readyWaiters.splice(0)) waiter.reject(this.#broken);
+    } else if (this.#allReady()) {
+      for (const waiter of this.#readyWaiters.splice(0)) waiter.resolve();
+    }
   }
 
   /**
@@ -241,6 +280,7 @@ export class Executor {
       this.#stop(slot);
       if (job) job.reject(stopped(job.label));
     }
+    this.#settleReadiness();
   }
 
   #pending(): number {
@@ -310,6 +350,7 @@ export class Executor {
         slot.ready = true;
         this.#startFailures = 0;
         if (slot.job && slot.job.timer === undefined) this.#startClock(slot, slot.job);
+        this.#settleReadiness();
         return;
       case "exit":
         return this.#died(slot, `it called Deno.exit(${message.code})`);
@@ -439,6 +480,7 @@ export class Executor {
         cause,
       });
       for (const waiting of this.#queue.splice(0)) waiting.reject(this.#broken);
+      this.#settleReadiness();
     }
     if (job) {
       clearTimeout(job.timer);

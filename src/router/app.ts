@@ -63,6 +63,7 @@ export class App {
   /** The executor running blocking views, when one was started. */
   executor: unknown;
   #closers: Closer[] = [];
+  #readiness: (() => Promise<void>)[] = [];
   #closed: Promise<void> | undefined;
   #direct: ((request: Request, info?: RequestInfo) => Promise<Response>) | undefined;
   #honoRoutes = 0;
@@ -92,6 +93,20 @@ export class App {
   /** Registers something for `close()` to stop (last registered, first stopped). */
   onClose(closer: Closer): void {
     this.#closers.unshift(closer);
+  }
+
+  /** Registers a start-up that `ready()` waits for (the executor registers its workers). */
+  onReady(check: () => Promise<void>): void {
+    this.#readiness.push(check);
+  }
+
+  /**
+   * Resolves once what the app started can take work without start-up delay: executor
+   * workers have loaded their modules. Requests never need it; `deno task serve` awaits it
+   * before listening, and tests that time things can await it too.
+   */
+  async ready(): Promise<void> {
+    await Promise.all(this.#readiness.map((check) => check()));
   }
 
   /** Stops workers, closes sockets and brokers. Safe to call twice. */

@@ -28,6 +28,8 @@ export interface ServableApp {
   fetch(request: Request, info: Deno.ServeHandlerInfo): Response | Promise<Response>;
   /** Releases what the app holds (workers, sockets); called once, after the server stops. */
   close(): Promise<void>;
+  /** Resolves once the app can take work without start-up delay; awaited before listening. */
+  ready?(): Promise<void>;
 }
 
 /**
@@ -352,8 +354,8 @@ export async function resolveAppFactory(config: AppConfig): Promise<AppFactory> 
 
 /**
  * Builds the app an ini file describes: imports the `use =` module, calls its
- * export with the app settings (awaiting it if async) and checks that the result
- * can be served. Accepts a path, a URL, or an {@linkcode AppConfig} already read.
+ * export with the app settings (awaiting it if async), checks that the result
+ * can be served and awaits its `ready()` (executor workers started). Accepts a path, a URL, or an {@linkcode AppConfig} already read.
  * Every failure is an {@linkcode IniError} naming the file, the `use` line and key.
  *
  * @example Building the app from development.ini
@@ -400,6 +402,20 @@ export async function loadApp(
   if (typeof candidate.close !== "function") {
     const fetch = candidate.fetch.bind(candidate);
     return { app: { fetch, close: () => Promise.resolve() }, config };
+  }
+  if (typeof candidate.ready === "function") {
+    try {
+      await candidate.ready();
+    } catch (error) {
+      await candidate.close();
+      throw new IniError(
+        where,
+        `the app from ${section.moduleUrl} could not start: ${
+          (error as Error)?.message ?? error
+        }. Fix what it names (run with --debug for the stack).`,
+        { cause: error },
+      );
+    }
   }
   return { app: candidate as ServableApp, config };
 }

@@ -159,6 +159,7 @@ export function installExecutor(app: App): void {
     executor = started;
     const previous = setCurrentExecutor(started);
     app.executor = started;
+    app.onReady(() => started.ready());
     app.onClose(async function closeExecutor() {
       if (getCurrentExecutor() === started) setCurrentExecutor(previous);
       await started.close();

@@ -6,7 +6,7 @@ import { compilePattern } from "../routing/pattern.ts";
 import { HTTPException } from "../httpexceptions.ts";
 import { PyramidRequest } from "../request/request.ts";
 import { callService } from "../executor/channel.ts";
-import type { WebsocketMessage } from "../websocket/connection.ts";
+import type { BlockingWebsocket, WebsocketMessage } from "../websocket/connection.ts";
 import { callView } from "./_call.ts";
 import type { BlockingResult, RequestSnapshot } from "./_snapshot.ts";
 
@@ -79,7 +79,7 @@ export async function callBlockingView(
 }
 
 /** A websocket whose `recv()` and `send()` block this worker while the main isolate does the I/O. */
-export class BlockingWebsocket {
+class WorkerWebsocket implements BlockingWebsocket {
   #closed = false;
   /** The next message, or `null` once the peer has closed. */
   recv(): WebsocketMessage | null {
@@ -105,5 +105,5 @@ export class BlockingWebsocket {
 
 /** Runs a blocking websocket view in this worker (the executor's `via` for websocket views). */
 export function runBlockingWebsocket(view: unknown, _snapshot: RequestSnapshot): void {
-  (view as (ws: BlockingWebsocket) => unknown)(new BlockingWebsocket());
+  (view as (ws: BlockingWebsocket) => unknown)(new WorkerWebsocket());
 }

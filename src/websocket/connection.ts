@@ -68,6 +68,30 @@ export interface Websocket {
 }
 
 /**
+ * The websocket a blocking (plain-function) websocket view gets in the executor: the same
+ * calls as {@linkcode Websocket}, but synchronous. Each call waits in the worker while the
+ * main isolate does the I/O, so legacy code needs no `await`.
+ *
+ * @example A blocking echo view
+ * ```ts
+ * import type { BlockingWebsocket } from "@aio/pyramid";
+ * export function echo(ws: BlockingWebsocket): void {
+ *   for (let message = ws.recv(); message !== null; message = ws.recv()) ws.send(message);
+ * }
+ * ```
+ */
+export interface BlockingWebsocket {
+  /** The next message, or `null` once the peer has closed. */
+  recv(): WebsocketMessage | null;
+  /** Sends a message; throws `WebsocketClosed` once the connection has closed. */
+  send(data: WebsocketMessage): void;
+  /** Closes the connection (default code 1000). */
+  close(code?: number, reason?: string): void;
+  /** Whether this side has seen the end of the connection. */
+  readonly closed: boolean;
+}
+
+/**
  * A websocket connection as views see it.
  *
  * @example An echo loop

@@ -21,6 +21,7 @@
  */
 
 export {
+  type BlockingWebsocket,
   type SocketLike,
   type Websocket,
   WebsocketConnection,

@@ -12,7 +12,8 @@ import {
 
 Deno.test("run: a call runs in a worker and its result comes back", async () => {
   await withExecutor({ maxWorkers: 2 }, async (executor) => {
-    assert.deepEqual(executor.stats, { workers: 2, busy: 0, queued: 0 });
+    await executor.ready();
+    assert.deepEqual(executor.stats, { workers: 2, starting: 0, busy: 0, queued: 0 });
     assert.equal(await executor.run(call("add", 2, 3)), 5);
     assert.equal(await executor.run(call("whereAmI")), "function");
   });
@@ -128,7 +129,7 @@ Deno.test("run: a flood beyond maxQueue gets 503s with Retry-After, then service
       assert.equal(error.headers.get("retry-after"), "1");
     }
     assert.equal(await executor.run(call("add", 1, 2)), 3);
-    assert.deepEqual(executor.stats, { workers: 1, busy: 0, queued: 0 });
+    assert.deepEqual(executor.stats, { workers: 1, starting: 0, busy: 0, queued: 0 });
   });
 });
 
@@ -150,7 +151,7 @@ Deno.test("close: waits for in-flight calls, then refuses new ones", async () =>
   await executor.close({ graceMs: 5000 });
   assert.equal(await running, 100);
   assert.equal(await queued, 2);
-  assert.deepEqual(executor.stats, { workers: 0, busy: 0, queued: 0 });
+  assert.deepEqual(executor.stats, { workers: 0, starting: 0, busy: 0, queued: 0 });
   const error = await rejection(executor.run(call("add", 1, 1)));
   assert.ok(error instanceof HTTPServiceUnavailable);
 });
@@ -163,6 +164,32 @@ Deno.test("close: after the grace period, unfinished calls fail with a 503", asy
   const error = await running;
   assert.ok(error instanceof HTTPException && error.status === 503);
   assert.match(error.message, /closed before .*sleepBlocking finished/);
+});
+
+Deno.test("ready: resolves once every worker, replacements included, has started", async () => {
+  await withExecutor({ maxWorkers: 2, lazy: true }, async (executor) => {
+    assert.equal(executor.stats.workers, 0);
+    const ready = executor.ready();
+    assert.deepEqual(executor.stats, { workers: 2, starting: 2, busy: 0, queued: 0 }, "lazy start");
+    await ready;
+    assert.equal(executor.stats.starting, 0);
+    await executor.ready(); // already ready: resolves at once
+    // A worker that dies is replaced; ready() waits for the replacement.
+    await rejection(executor.run(call("exits")));
+    const again = executor.ready();
+    assert.equal(executor.stats.starting, 1, "the replacement is starting");
+    await again;
+    assert.deepEqual(executor.stats, { workers: 2, starting: 0, busy: 0, queued: 0 });
+  });
+});
+
+Deno.test("ready: a closed executor is ready at once, with no workers", async () => {
+  const executor = new Executor({ maxWorkers: 1 });
+  const waiting = executor.ready();
+  await executor.close();
+  await waiting;
+  await executor.ready();
+  assert.equal(executor.stats.workers, 0);
 });
 
 Deno.test("lazy + idleTimeoutMs: workers start on demand and stop when idle", async () => {

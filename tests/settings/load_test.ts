@@ -115,6 +115,27 @@ Deno.test("loadApp: imports use =, calls main with settings, checks the result",
   });
 });
 
+Deno.test("loadApp: awaits the app's ready() before returning it", async () => {
+  await withIni("[app:main]\nuse = ./app.ts#slowToStart\n", async (file) => {
+    const { app } = await loadApp(file);
+    const response = await app.fetch(new Request("http://x/"), {} as Deno.ServeHandlerInfo);
+    assert.equal(await response.text(), "started");
+    await app.close();
+  });
+});
+
+Deno.test("loadApp: an app that cannot start is closed and named in an IniError", async () => {
+  await withIni("[app:main]\nuse = ./app.ts#failsToStart\n", async (file) => {
+    await assert.rejects(loadApp(file), (error: unknown) => {
+      assert.ok(error instanceof IniError, String(error));
+      assert.equal(error.line, 2);
+      assert.match(error.message, /could not start: executor workers keep dying/);
+      return true;
+    });
+    assert.equal((globalThis as { failedAppClosed?: boolean }).failedAppClosed, true);
+  });
+});
+
 Deno.test("loadApp: every bad use = names the file, line and key", async () => {
   const cases: [string, RegExp][] = [
     ["use = ./missing.ts", /missing\.ts \(from "use = \.\/missing\.ts"\) does not exist/],

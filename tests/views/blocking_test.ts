@@ -118,6 +118,25 @@ Deno.test("default mapper: a plain view runs in a worker; value rendered, respon
   });
 });
 
+Deno.test("app.ready(): resolves once the executor's workers have started", async () => {
+  const config = configure({ "aio.executor.max_workers": "2" });
+  config.addRoute("where", "/where");
+  config.addView(`${VIEWS}#whereAmI`, { routeName: "where", renderer: "json" });
+  await withApp(config, async (app) => {
+    await app.ready();
+    assert.deepEqual(executorOf(app).stats, { workers: 2, starting: 0, busy: 0, queued: 0 });
+    assert.equal((await call(app, "/where")).status, 201);
+  });
+  // An app without blocking views starts no executor and is ready at once.
+  const plain = configure();
+  plain.addRoute("hi", "/hi");
+  plain.addView(async () => "hi", { routeName: "hi", renderer: "string" });
+  await withApp(plain, async (app) => {
+    await app.ready();
+    assert.equal(app.executor, undefined);
+  });
+});
+
 Deno.test("a blocking view that returns a Response: status, headers and body come back", async () => {
   const config = configure();
   config.addRoute("own", "/own");
@@ -422,7 +441,7 @@ Deno.test("a queue flood beyond aio.executor.max_queue: 503 with Retry-After, th
       for (const refused of answers.filter((a) => a.status === 503)) {
         assert.equal(refused.headers.get("retry-after"), "1");
       }
-      assert.deepEqual(executorOf(app).stats, { workers: 1, busy: 0, queued: 0 });
+      assert.deepEqual(executorOf(app).stats, { workers: 1, starting: 0, busy: 0, queued: 0 });
       await assertServes(app, "after a flood");
     },
   );

@@ -5,6 +5,9 @@ import { main } from "../app.ts";
 
 async function withApp(settings: Record<string, string>, fn: (port: number) => Promise<void>) {
   const app = await main(settings);
+  // A cold worker start (under `deno test` it type-checks the worker module, seconds on a
+  // fresh machine) is not what the 5 s guards below are about.
+  await app.ready();
   const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, app.fetch);
   try {
     await fn(server.addr.port);

@@ -1,25 +1,30 @@
 // The tutorial's unit tests: call the views directly (home with a DummyRequest, the echo
 // views with a fake websocket), as aiotutorial/tests.py does.
 import assert from "node:assert/strict";
-import { HTTPBadRequest, type WebsocketMessage } from "@aio/pyramid";
+import { type BlockingWebsocket, HTTPBadRequest, type WebsocketMessage } from "@aio/pyramid";
 import { DummyRequest, DummyWebsocket } from "@aio/pyramid/testing";
 import { echo, echoBlocking, EchoWebsocket, home } from "../views.ts";
 import { main } from "../app.ts";
 
 /** A blocking view's websocket, faked: `recv()`/`send()` are synchronous, as in the executor. */
-class FakeBlockingWebsocket {
+class FakeBlockingWebsocket implements BlockingWebsocket {
   readonly sent: WebsocketMessage[] = [];
+  closed = false;
   #incoming: WebsocketMessage[];
   constructor(incoming: WebsocketMessage[]) {
     this.#incoming = [...incoming];
   }
   recv(): WebsocketMessage | null {
-    return this.#incoming.shift() ?? null;
+    const message = this.#incoming.shift() ?? null;
+    if (message === null) this.closed = true;
+    return message;
   }
   send(message: WebsocketMessage): void {
     this.sent.push(message);
   }
-  close(): void {}
+  close(): void {
+    this.closed = true;
+  }
 }
 
 Deno.test("home view", async () => {
