@@ -19,7 +19,7 @@ import { setBlockingWebsocketRunner } from "../websocket/mapper.ts";
 import type { WebsocketConnection } from "../websocket/connection.ts";
 import { DEFAULT_ROOT } from "../router/_default_root.ts";
 import type { App } from "../router/app.ts";
-import type { BlockingResult, RequestSnapshot } from "./_snapshot.ts";
+import type { AppSnapshot, BlockingResult, RequestSnapshot } from "./_snapshot.ts";
 
 const WORKER_SIDE = new URL("./_blocking_worker.ts", import.meta.url).href;
 const VIEW_VIA: CallableRef = { moduleUrl: WORKER_SIDE, exportName: "callBlockingView" };
@@ -37,6 +37,15 @@ registerService("aio.websocket.recv", (_args, call) => wsOf(call.context).recv()
 registerService("aio.websocket.send", (args, call) => wsOf(call.context).send(args[0] as string));
 registerService("aio.websocket.close", (args, call) => {
   wsOf(call.context).close(args[0] as number | undefined, args[1] as string | undefined);
+});
+
+// What a worker asks for the first time it runs a view of an app, instead of every request
+// carrying the settings and route table.
+const appSnapshots = new Map<string, () => AppSnapshot>();
+registerService("aio.app", (args) => {
+  const describe = appSnapshots.get(args[0] as string);
+  if (!describe) throw new Error(`The app ${args[0]} is closed; its views no longer run.`);
+  return describe();
 });
 
 const STATIC_IMPORT = /^\s*(?:import|export)\s[^;]*?\bfrom\s*["']([^"']+)["']/gm;
@@ -94,7 +103,6 @@ function snapshot(
   request: PyramidRequest,
   context: unknown,
   appId: string,
-  routes: [string, string][],
   label: string,
 ): RequestSnapshot {
   return {
@@ -110,8 +118,6 @@ function snapshot(
     traversed: request.traversed,
     virtualRootPath: request.virtualRootPath,
     context: cloneContext(context, label),
-    settings: { ...request.settings },
-    routes,
   };
 }
 
@@ -150,7 +156,6 @@ export function installExecutor(app: App): void {
   const registry = app.registry;
   const appId = crypto.randomUUID();
   let executor: Executor | undefined;
-  let routes: [string, string][] | undefined;
 
   function ensureExecutor(): Executor {
     if (executor) return executor;
@@ -167,9 +172,15 @@ export function installExecutor(app: App): void {
     return started;
   }
 
-  function routeTable(): [string, string][] {
-    return routes ??= [...registry.routesByName.values()].map((r) => [r.name, r.compiled.pattern]);
-  }
+  let described: AppSnapshot | undefined;
+  appSnapshots.set(appId, () =>
+    described ??= {
+      settings: { ...registry.settings },
+      routes: [...registry.routesByName.values()].map((r) => [r.name, r.compiled.pattern]),
+    });
+  app.onClose(function forgetApp() {
+    appSnapshots.delete(appId);
+  });
 
   setBlockingViewMapper(registry, async (view, options: ViewMapperOptions) => {
     const { registration } = options;
@@ -183,7 +194,7 @@ export function installExecutor(app: App): void {
         result = await pool.run(
           {
             target,
-            args: [snapshot(request, context, appId, routeTable(), name), args],
+            args: [snapshot(request, context, appId, name), args],
             via: VIEW_VIA,
             name,
           },
@@ -226,7 +237,7 @@ export function installExecutor(app: App): void {
         if (!released) activeBlocking--;
         released = true;
       };
-      const state = snapshot(request, context, appId, routeTable(), name);
+      const state = snapshot(request, context, appId, name);
       return {
         abandon: release,
         start: async function runBlockingWebsocket(ws) {

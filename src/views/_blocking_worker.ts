@@ -8,16 +8,17 @@ import { PyramidRequest } from "../request/request.ts";
 import { callService } from "../executor/channel.ts";
 import type { BlockingWebsocket, WebsocketMessage } from "../websocket/connection.ts";
 import { callView } from "./_call.ts";
-import type { BlockingResult, RequestSnapshot } from "./_snapshot.ts";
+import type { AppSnapshot, BlockingResult, RequestSnapshot } from "./_snapshot.ts";
 
 const registries = new Map<string, Registry>();
 
-function registryFor(snapshot: RequestSnapshot): Registry {
-  let registry = registries.get(snapshot.appId);
+function registryFor(appId: string): Registry {
+  let registry = registries.get(appId);
   if (registry) return registry;
-  const { settings, aio } = readSettings(snapshot.settings);
+  const app = callService("aio.app", appId) as AppSnapshot;
+  const { settings, aio } = readSettings(app.settings);
   registry = new Registry(settings, aio);
-  for (const [name, pattern] of snapshot.routes) {
+  for (const [name, pattern] of app.routes) {
     registry.routesByName.set(name, {
       name,
       compiled: compilePattern(pattern),
@@ -27,12 +28,12 @@ function registryFor(snapshot: RequestSnapshot): Registry {
       site: undefined,
     });
   }
-  registries.set(snapshot.appId, registry);
+  registries.set(appId, registry);
   return registry;
 }
 
 function requestFrom(snapshot: RequestSnapshot): PyramidRequest {
-  const registry = registryFor(snapshot);
+  const registry = registryFor(snapshot.appId);
   const raw = new Request(snapshot.url, { method: snapshot.method, headers: snapshot.headers });
   const request = new PyramidRequest(raw, registry);
   request.setBody(snapshot.body);

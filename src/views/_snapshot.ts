@@ -3,7 +3,7 @@
 
 /** A request, as a worker sees it. */
 export interface RequestSnapshot {
-  /** Identifies the app, so a worker caches its route table once. */
+  /** Identifies the app: a worker asks for its settings and route table once (`aio.app`). */
   appId: string;
   method: string;
   url: string;
@@ -17,6 +17,10 @@ export interface RequestSnapshot {
   virtualRootPath: string;
   /** A structured clone of the context, or undefined when it cannot be cloned. */
   context: unknown;
+}
+
+/** What a worker needs once per app to rebuild requests: the `aio.app` service's answer. */
+export interface AppSnapshot {
   settings: Record<string, unknown>;
   routes: [string, string][];
 }
