@@ -177,3 +177,20 @@ Deno.test("aio.websocket.max_blocking: one more blocking socket is a 503 before 
     },
   );
 });
+
+Deno.test("aio.websocket.blocking_timeout_ms: a blocking view waiting in recv() past its lifetime is closed with 1011", async () => {
+  await captureErrors(async (lines) => {
+    await withBlocking({ "aio.websocket.blocking_timeout_ms": "300" }, async (running) => {
+      const idle = await Client.open(running.url("/echo"));
+      const closed = await idle.whenClosed();
+      assert.equal(closed.code, 1011);
+      assert.match(lines.join("\n"), /ran longer than 300 ms/);
+      // Its worker was replaced: blocking sockets and views are served again.
+      const next = await Client.open(running.url("/echo"));
+      assert.equal(await talk(next, "after the timeout"), "after the timeout");
+      await next.close();
+      const hello = await fetch(`http://127.0.0.1:${running.port}/hello`);
+      assert.equal(await hello.text(), "hello from a worker");
+    });
+  });
+});
