@@ -191,7 +191,7 @@ export class Executor {
    */
   ready(): Promise<void> {
     if (this.#broken) return Promise.reject(this.#broken);
-    if (!this.#closing) this.#wake();
+    this.#wake();
     if (this.#allReady()) return Promise.resolve();
     return new Promise((resolve, reject) => this.#readyWaiters.push({ resolve, reject }));
   }

@@ -355,7 +355,8 @@ export async function resolveAppFactory(config: AppConfig): Promise<AppFactory> 
 /**
  * Builds the app an ini file describes: imports the `use =` module, calls its
  * export with the app settings (awaiting it if async), checks that the result
- * can be served and awaits its `ready()` (executor workers started). Accepts a path, a URL, or an {@linkcode AppConfig} already read.
+ * can be served and awaits its `ready()` (executor workers started). Accepts a
+ * path, a URL, or an {@linkcode AppConfig} already read.
  * Every failure is an {@linkcode IniError} naming the file, the `use` line and key.
  *
  * @example Building the app from development.ini

@@ -221,7 +221,7 @@ export function installExecutor(app: App): void {
     const target = await locate({ ...registration, view }, registry);
     const pool = ensureExecutor();
     const name = registration.label;
-    return function prepareBlockingWebsocket(context, request) {
+    return function prepareBlockingWebsocket() {
       // Each blocking websocket view holds a worker for its lifetime: refuse the upgrade
       // beyond the bound, so HTTP views keep a worker.
       if (activeBlocking >= maxBlocking) {
@@ -237,13 +237,12 @@ export function installExecutor(app: App): void {
         if (!released) activeBlocking--;
         released = true;
       };
-      const state = snapshot(request, context, appId, name);
       return {
         abandon: release,
         start: async function runBlockingWebsocket(ws) {
           try {
             await pool.run(
-              { target, args: [state], via: WEBSOCKET_VIA, name },
+              { target, via: WEBSOCKET_VIA, name },
               { context: { ws } satisfies WebsocketCallContext, timeoutMs: lifetimeMs },
             );
           } finally {

@@ -105,6 +105,6 @@ class WorkerWebsocket implements BlockingWebsocket {
 }
 
 /** Runs a blocking websocket view in this worker (the executor's `via` for websocket views). */
-export function runBlockingWebsocket(view: unknown, _snapshot: RequestSnapshot): void {
+export function runBlockingWebsocket(view: unknown): void {
   (view as (ws: BlockingWebsocket) => unknown)(new WorkerWebsocket());
 }
