@@ -21,6 +21,7 @@
  */
 
 import { parseArgs } from "node:util";
+import { median, percentile } from "../_stats.ts";
 import { type LoadGenerator, loadGenerator, type LoadResult } from "../http/_load.ts";
 import { type RunningServer, startServer } from "../http/_server.ts";
 import { machineInfo, writeSection } from "../http/results_md.ts";
@@ -36,17 +37,6 @@ const TARGET_ADDED_P50_US = 150;
 const TARGET_PING_P99_MS = 20;
 const TARGET_SCALING = 1.7;
 const PING_EVERY_MS = 10;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p / 100 * sorted.length) - 1)];
-}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

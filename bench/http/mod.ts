@@ -13,6 +13,7 @@
  */
 
 import { parseArgs } from "node:util";
+import { median } from "../_stats.ts";
 import { hasCommand, type LoadGenerator, loadGenerator, type LoadSettings } from "./_load.ts";
 import { startServer } from "./_server.ts";
 import { machineInfo, writeSection } from "./results_md.ts";
@@ -45,12 +46,6 @@ interface Sample {
   /** Server CPU time (user + system) per request, in microseconds. */
   cpuUs: number;
   errors: number;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 // Every server must answer every route alike before its numbers mean anything.

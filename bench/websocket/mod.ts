@@ -9,6 +9,7 @@
  */
 
 import { echoLoad, type LoadResult, probe, sleep } from "./_load.ts";
+import { median } from "../_stats.ts";
 
 /** One line for the bench help text. */
 export const description = "websocket echo throughput/p99 vs raw Deno, and 10k idle connections";
@@ -98,12 +99,6 @@ async function stop(child: Deno.ChildProcess): Promise<void> {
 function rssKb(pid: number): number {
   const status = Deno.readTextFileSync(`/proc/${pid}/status`);
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 async function startServer(script: string): Promise<{ child: Deno.ChildProcess; port: number }> {
