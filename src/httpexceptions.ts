@@ -382,10 +382,16 @@ export class HTTPUnauthorized extends HTTPException {
  * ```
  */
 export class HTTPForbidden extends HTTPException {
+  /**
+   * Why access was denied, when a permission check raised this: the `ACLDenied` (or
+   * `Denied`) the security policy answered.
+   */
+  result: unknown;
   /** Creates the 403 response. */
-  constructor(options?: HTTPExceptionOptions) {
+  constructor(options?: HTTPExceptionOptions & { result?: unknown }) {
     super(options);
     apply(this, STATUS.Forbidden);
+    this.result = options?.result;
   }
 }
 

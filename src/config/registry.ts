@@ -13,6 +13,9 @@ import type { ViewMapperClass } from "../views/mapper.ts";
 import type { RendererFactory } from "../rendering/renderer.ts";
 import type { Predicate } from "../views/predicates.ts";
 import type { TweenFactory, TweenOptions } from "./tweens.ts";
+import type { SecurityPolicy } from "../security/security_policy.ts";
+import type { AuthenticationPolicy } from "../security/callback_policy.ts";
+import type { AuthorizationPolicy } from "../security/acl.ts";
 
 /** Builds the root resource for a request (Pyramid's root factory). */
 export type RootFactory = (request: PyramidRequest) => unknown | Promise<unknown>;
@@ -165,6 +168,14 @@ export class Registry {
   extras: Map<string | symbol, unknown> = new Map();
   /** Shutdown hooks extensions add; `app.close()` runs them, last added first. */
   closers: (() => void | Promise<void>)[] = [];
+  /** The security policy: set directly, or made from an authentication + authorization pair. */
+  securityPolicy: SecurityPolicy | undefined;
+  /** The Pyramid 1 authentication policy, when one was set. */
+  authenticationPolicy: AuthenticationPolicy | undefined;
+  /** The Pyramid 1 authorization policy, when one was set. */
+  authorizationPolicy: AuthorizationPolicy | undefined;
+  /** The permission views registered without one require (`config.setDefaultPermission`). */
+  defaultPermission: string | undefined;
 
   /** Creates a registry over frozen settings. */
   constructor(settings: Settings, aio: AioSettings) {

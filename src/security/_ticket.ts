@@ -1,0 +1,184 @@
+// The auth_tkt ticket format (mod_auth_tkt, as Paste and Pyramid write it):
+//   hexdigest(hashalg) + %08x timestamp + quote(userid) + "!" + tokens + "!" + user_data
+// where digest = H(H(ip_timestamp + secret + userid + \0 + tokens + \0 + user_data) + secret).
+// Written here from the format, byte for byte, so Pyramid and this module accept each
+// other's cookies. Parsing answers null for anything wrong and never throws.
+
+import { createHash, timingSafeEqual } from "node:crypto";
+
+/** Hash algorithms a ticket may be signed with, and their hex digest lengths. */
+export const DIGEST_HEX_LENGTH = {
+  md5: 32,
+  sha1: 40,
+  sha256: 64,
+  sha384: 96,
+  sha512: 128,
+} as const;
+
+/** A hash algorithm name accepted for auth_tkt tickets. */
+export type TicketHashAlgorithm = keyof typeof DIGEST_HEX_LENGTH;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+// Pyramid's encode_ip_timestamp: four IPv4 octets then the big-endian 32-bit timestamp, as
+// bytes; an IPv6 address is its text followed by the decimal timestamp.
+function ipTimestamp(ip: string, timestamp: number): Uint8Array {
+  if (ip.includes(":")) return latin1(ip + String(Math.trunc(timestamp)));
+  const octets = ip.split(".").map(Number);
+  if (octets.length !== 4 || octets.some((o) => !Number.isInteger(o) || o < 0 || o > 255)) {
+    throw new TypeError(`'${ip}' is not an IPv4 address.`);
+  }
+  const t = Math.trunc(timestamp) >>> 0;
+  return Uint8Array.of(...octets, t >>> 24, (t >>> 16) & 0xff, (t >>> 8) & 0xff, t & 0xff);
+}
+
+function latin1(text: string): Uint8Array {
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 0xff;
+  return bytes;
+}
+
+/** The ticket digest for these fields (hex, lowercase). */
+export function calculateDigest(
+  fields: { ip: string; timestamp: number; userid: string; tokens: string; userData: string },
+  secret: Uint8Array,
+  hashalg: TicketHashAlgorithm,
+): string {
+  const inner = createHash(hashalg);
+  inner.update(ipTimestamp(fields.ip, fields.timestamp));
+  inner.update(secret);
+  inner.update(encoder.encode(fields.userid));
+  inner.update(Uint8Array.of(0));
+  inner.update(encoder.encode(fields.tokens));
+  inner.update(Uint8Array.of(0));
+  inner.update(encoder.encode(fields.userData));
+  const outer = createHash(hashalg);
+  outer.update(inner.digest("hex"));
+  outer.update(secret);
+  return outer.digest("hex");
+}
+
+const SAFE = /[A-Za-z0-9_.\-~/]/;
+
+/** Python's `urllib.parse.quote(text)` (safe `/`): UTF-8 bytes, %XX in upper case. */
+export function pyQuote(text: string): string {
+  let out = "";
+  for (const char of text) {
+    if (char.length === 1 && SAFE.test(char)) {
+      out += char;
+      continue;
+    }
+    for (const byte of encoder.encode(char)) {
+      out += "%" + byte.toString(16).toUpperCase().padStart(2, "0");
+    }
+  }
+  return out;
+}
+
+/**
+ * Python's `urllib.parse.unquote(text)`: runs of %XX become UTF-8 text, invalid sequences
+ * become U+FFFD, malformed escapes stay as they are.
+ */
+export function pyUnquote(text: string): string {
+  if (!text.includes("%")) return text;
+  let out = "";
+  let bytes: number[] = [];
+  const flush = () => {
+    if (bytes.length) out += decoder.decode(Uint8Array.from(bytes));
+    bytes = [];
+  };
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (char === "%" && /^[0-9A-Fa-f]{2}$/.test(text.slice(i + 1, i + 3))) {
+      bytes.push(parseInt(text.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else if (char.charCodeAt(0) < 0x80) {
+      bytes.push(char.charCodeAt(0));
+    } else {
+      flush();
+      out += char;
+    }
+  }
+  flush();
+  return out;
+}
+
+/** The fields of a ticket. */
+export interface TicketFields {
+  /** Seconds since the epoch when the ticket was issued. */
+  timestamp: number;
+  /** The userid as stored (encoded, not yet decoded by its `userid_type`). */
+  userid: string;
+  /** Tokens (split on `,`; `[""]` when there were none, as in Pyramid). */
+  tokens: string[];
+  /** The user data field. */
+  userData: string;
+}
+
+/** The cookie value of a ticket. */
+export function createTicket(
+  fields: {
+    ip: string;
+    timestamp: number;
+    userid: string;
+    tokens: readonly string[];
+    userData: string;
+  },
+  secret: Uint8Array,
+  hashalg: TicketHashAlgorithm,
+): string {
+  const tokens = fields.tokens.join(",");
+  const digest = calculateDigest({ ...fields, tokens }, secret, hashalg);
+  const time = (Math.trunc(fields.timestamp) >>> 0).toString(16).padStart(8, "0");
+  let value = `${digest}${time}${pyQuote(fields.userid)}!`;
+  if (tokens) value += tokens + "!";
+  return value + fields.userData;
+}
+
+const HEX8 = /^[0-9A-Fa-f]{8}$/;
+
+/**
+ * The fields of a well-signed ticket, or null: wrong length, bad timestamp, missing `!`,
+ * or a digest that does not match (compared in constant time).
+ */
+export function parseTicket(
+  ticket: string,
+  secret: Uint8Array,
+  ip: string,
+  hashalg: TicketHashAlgorithm,
+): TicketFields | null {
+  try {
+    ticket = ticket.replace(/^"+|"+$/g, "");
+    const size = DIGEST_HEX_LENGTH[hashalg];
+    const digest = ticket.slice(0, size);
+    const time = ticket.slice(size, size + 8);
+    if (digest.length !== size || !HEX8.test(time)) return null;
+    const timestamp = parseInt(time, 16);
+    const rest = ticket.slice(size + 8);
+    const bang = rest.indexOf("!");
+    if (bang < 0) return null;
+    const userid = pyUnquote(rest.slice(0, bang));
+    const data = rest.slice(bang + 1);
+    const second = data.indexOf("!");
+    const tokens = second < 0 ? "" : data.slice(0, second);
+    const userData = second < 0 ? data : data.slice(second + 1);
+    const expected = calculateDigest({ ip, timestamp, userid, tokens, userData }, secret, hashalg);
+    if (!constantTimeEqual(expected, digest)) return null;
+    return { timestamp, userid, tokens: tokens.split(","), userData };
+  } catch {
+    // An address that is not IPv4/IPv6 text, or anything else unexpected: not a valid ticket.
+    return null;
+  }
+}
+
+function constantTimeEqual(a: string, b: string): boolean {
+  const left = encoder.encode(a);
+  const right = encoder.encode(b);
+  // Compare equal lengths always, so the time does not depend on where they differ.
+  if (left.length !== right.length) {
+    timingSafeEqual(left, left);
+    return false;
+  }
+  return timingSafeEqual(left, right);
+}

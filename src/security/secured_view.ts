@@ -1,0 +1,87 @@
+// The `secured_view` view deriver: enforces a view's permission (or the default permission)
+// with the app's security policy before the view runs. Exception views are exempt from the
+// default permission, as in Pyramid; a denial raises HTTPForbidden carrying the result.
+
+import type { PyramidRequest } from "../request/request.ts";
+import type { Registry } from "../config/registry.ts";
+import { HTTPForbidden } from "../httpexceptions.ts";
+import { NO_PERMISSION_REQUIRED } from "./constants.ts";
+import { chain } from "./_maybe.ts";
+import { toPermitsResult } from "./request_api.ts";
+
+/** A view as derivers see it: `(context, request)` → a Response (or a Promise of one). */
+export type SecuredDerivedView = (
+  context: unknown,
+  request: PyramidRequest,
+) => Response | Promise<Response>;
+
+/** What `secured_view` reads of the deriver info. */
+export interface SecuredViewInfo {
+  /** The view's options; `permission` is read. */
+  options: Record<string, unknown>;
+  /** The registry holding the security policy and the default permission. */
+  registry: Registry;
+  /** The view's label, for the denial message. */
+  name: string;
+  /** Whether the view is an exception view (exempt from the default permission). */
+  isExceptionView: boolean;
+}
+
+/** The permission a view requires, or undefined when it requires none. */
+export function viewPermission(info: SecuredViewInfo): string | undefined {
+  const explicit = info.options.permission as string | undefined;
+  if (explicit === undefined && info.isExceptionView) return undefined;
+  const permission = explicit ?? info.registry.defaultPermission;
+  return permission === NO_PERMISSION_REQUIRED ? undefined : permission;
+}
+
+/**
+ * Pyramid's `secured_view` deriver: wraps `view` so the security policy's
+ * `permits(request, context, permission)` must allow it; otherwise `HTTPForbidden` with
+ * `result` set to the denial. Views needing no permission, and apps without a security
+ * policy, get `view` back unchanged.
+ *
+ * @example Deriving a protected view by hand
+ * ```ts
+ * import { Configurator, Denied, HTTPForbidden, securedView } from "@aio/pyramid";
+ * import { DummyRequest } from "@aio/pyramid/testing";
+ * const config = new Configurator();
+ * config.setSecurityPolicy({
+ *   identity: () => null,
+ *   authenticatedUserid: () => null,
+ *   permits: () => new Denied("Nobody may."),
+ *   remember: () => [],
+ *   forget: () => [],
+ * });
+ * const view = securedView(() => new Response("secret"), {
+ *   options: { permission: "view" },
+ *   registry: config.registry,
+ *   name: "secret",
+ *   isExceptionView: false,
+ * });
+ * try {
+ *   await view(undefined, new DummyRequest());
+ * } catch (error) {
+ *   console.assert(error instanceof HTTPForbidden && error.result instanceof Denied);
+ * }
+ * ```
+ */
+export function securedView(view: SecuredDerivedView, info: SecuredViewInfo): SecuredDerivedView {
+  const permission = viewPermission(info);
+  const policy = info.registry.securityPolicy;
+  if (!policy || permission === undefined) return view;
+  const label = info.name;
+  return function securedView(context: unknown, request: PyramidRequest) {
+    return chain(policy.permits(request, context, permission), (answer) => {
+      const allowed = typeof answer === "boolean" ? answer : answer?.allowed === true;
+      if (allowed) return view(context, request);
+      throw new HTTPForbidden({
+        detail: `Unauthorized: ${label} failed permission check`,
+        result: toPermitsResult(answer, `the permission '${permission}'`),
+      });
+    });
+  };
+}
+
+/** The view options `secured_view` reads. */
+securedView.options = ["permission"] as readonly string[];
