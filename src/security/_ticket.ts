@@ -6,17 +6,17 @@
 
 import { createHash, timingSafeEqual } from "node:crypto";
 
+/** A hash algorithm name accepted for auth_tkt tickets (Pyramid's `hashalg`). */
+export type TicketHashAlgorithm = "md5" | "sha1" | "sha256" | "sha384" | "sha512";
+
 /** Hash algorithms a ticket may be signed with, and their hex digest lengths. */
-export const DIGEST_HEX_LENGTH = {
+export const DIGEST_HEX_LENGTH: Readonly<Record<TicketHashAlgorithm, number>> = {
   md5: 32,
   sha1: 40,
   sha256: 64,
   sha384: 96,
   sha512: 128,
-} as const;
-
-/** A hash algorithm name accepted for auth_tkt tickets. */
-export type TicketHashAlgorithm = keyof typeof DIGEST_HEX_LENGTH;
+};
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

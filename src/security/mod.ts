@@ -17,6 +17,7 @@
  *   Configurator,
  *   Everyone,
  *   HTTPSeeOther,
+ *   type PyramidRequest,
  *   remember,
  * } from "@aio/pyramid";
  *
@@ -32,7 +33,7 @@
  * config.addRoute("edit", "/edit");
  * config.addRoute("login", "/login");
  * config.addView(async () => "editing", { routeName: "edit", permission: "edit", renderer: "string" });
- * config.addView(async (request) => {
+ * config.addView(async (request: PyramidRequest) => {
  *   return new HTTPSeeOther({ location: "/edit", headers: await remember(request, "ann") });
  * }, { routeName: "login" });
  * ```
