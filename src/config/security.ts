@@ -11,6 +11,7 @@ import type { Registry } from "./registry.ts";
 import { LegacySecurityPolicy, type SecurityPolicy } from "../security/security_policy.ts";
 import type { AuthenticationPolicy } from "../security/callback_policy.ts";
 import type { AuthorizationPolicy } from "../security/acl.ts";
+import type { AppExtension } from "../router/extension.ts";
 
 function requireMethods(what: string, policy: unknown, methods: string[], example: string): void {
   const missing = policy === null || typeof policy !== "object"
@@ -118,3 +119,11 @@ export function checkSecurity(registry: Registry): void {
     );
   }
 }
+
+/** Runs {@linkcode checkSecurity} when the app is made (added by the Pyramid 1 setters). */
+export const SECURITY_CHECK: AppExtension = Object.freeze({
+  name: "security-check",
+  install(host: { registry: Registry }) {
+    checkSecurity(host.registry);
+  },
+});

@@ -251,7 +251,8 @@ export class AuthTktCookieHelper {
     const headers = this.remember(request, userid, { maxAge: this.#options.maxAge, tokens });
     state.reissued = true;
     add.call(request, function reissueAuthTkt(_request: unknown, response: Response) {
-      if (state.revoked) return;
+      // A websocket upgrade (101) is left alone; its next plain request reissues.
+      if (state.revoked || response.status === 101) return;
       for (const [name, value] of headers) response.headers.append(name, value);
     });
   }

@@ -94,4 +94,4 @@ export {
   type SecurityPolicy,
 } from "./security_policy.ts";
 export { forget, remember } from "./request_api.ts";
-export { type SecuredDerivedView, securedView, type SecuredViewInfo } from "./secured_view.ts";
+export { securedView, type SecuredViewInfo } from "./secured_view.ts";

@@ -3,29 +3,16 @@
 // default permission, as in Pyramid; a denial raises HTTPForbidden carrying the result.
 
 import type { PyramidRequest } from "../request/request.ts";
-import type { Registry } from "../config/registry.ts";
+import type { DerivedView, ViewDeriverInfo } from "../views/derivers.ts";
 import { HTTPForbidden } from "../httpexceptions.ts";
 import { NO_PERMISSION_REQUIRED } from "./constants.ts";
 import { chain } from "./_maybe.ts";
 import { toPermitsResult } from "./request_api.ts";
 
-/** A view as derivers see it: `(context, request)` → a Response (or a Promise of one). */
-export type SecuredDerivedView = (
-  context: unknown,
-  request: PyramidRequest,
-) => Response | Promise<Response>;
-
-/** What `secured_view` reads of the deriver info. */
-export interface SecuredViewInfo {
-  /** The view's options; `permission` is read. */
-  options: Record<string, unknown>;
-  /** The registry holding the security policy and the default permission. */
-  registry: Registry;
-  /** The view's label, for the denial message. */
-  name: string;
-  /** Whether the view is an exception view (exempt from the default permission). */
-  isExceptionView: boolean;
-}
+/** What `secured_view` reads of the deriver info (`where` only for its warning). */
+export type SecuredViewInfo =
+  & Pick<ViewDeriverInfo, "options" | "registry" | "name" | "isExceptionView">
+  & Partial<Pick<ViewDeriverInfo, "where">>;
 
 /** The permission a view requires, or undefined when it requires none. */
 export function viewPermission(info: SecuredViewInfo): string | undefined {
@@ -66,10 +53,21 @@ export function viewPermission(info: SecuredViewInfo): string | undefined {
  * }
  * ```
  */
-export function securedView(view: SecuredDerivedView, info: SecuredViewInfo): SecuredDerivedView {
+export function securedView(view: DerivedView, info: SecuredViewInfo): DerivedView {
   const permission = viewPermission(info);
   const policy = info.registry.securityPolicy;
-  if (!policy || permission === undefined) return view;
+  if (permission === undefined) return view;
+  if (!policy) {
+    // Pyramid's rule: without a security policy permissions are not enforced. Say so, since
+    // it is usually a forgotten setSecurityPolicy/setAuthenticationPolicy.
+    console.warn(
+      `The view ${info.name}${info.where ? ` (at ${info.where})` : ""} asks for the ` +
+        `permission '${permission}', but no security policy is set, so nothing enforces it. ` +
+        "Set one with config.setSecurityPolicy(), or config.setAuthenticationPolicy() + " +
+        "config.setAuthorizationPolicy().",
+    );
+    return view;
+  }
   const label = info.name;
   return function securedView(context: unknown, request: PyramidRequest) {
     return chain(policy.permits(request, context, permission), (answer) => {

@@ -95,16 +95,29 @@ Deno.test("exception views are exempt from the default permission, not from thei
   );
 });
 
-Deno.test("without a security policy a permission protects nothing (Pyramid's rule)", () => {
+Deno.test("without a security policy a permission protects nothing (Pyramid's rule), with a warning", () => {
   const config = new Configurator();
   const view = () => new Response("x");
   const info = {
     options: { permission: "edit" },
     registry: config.registry,
-    name: "v",
+    name: "edit_page",
     isExceptionView: false,
+    where: "app.ts:3:1",
   };
-  assert.equal(securedView(view, info), view);
+  const warnings: string[] = [];
+  const warn = console.warn;
+  console.warn = (message: string) => warnings.push(message);
+  try {
+    assert.equal(securedView(view, info), view);
+  } finally {
+    console.warn = warn;
+  }
+  assert.equal(warnings.length, 1);
+  assert.match(
+    warnings[0],
+    /The view edit_page \(at app\.ts:3:1\) asks for the permission 'edit', but no security policy is set, so nothing enforces it\. Set one with config\.setSecurityPolicy\(\)/,
+  );
   assert.deepEqual(securedView.options, ["permission"]);
 });
 
