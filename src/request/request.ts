@@ -103,6 +103,7 @@ export class PyramidRequest {
   finishedCallbacks: FinishedCallback[] = [];
 
   #url: URL | undefined;
+  #headers: Headers | undefined;
   #path: string | undefined;
   #pathname: string | undefined;
   #body: Uint8Array<ArrayBuffer> | undefined;
@@ -134,9 +135,18 @@ export class PyramidRequest {
   get parsedUrl(): URL {
     return this.#url ??= new URL(this.raw.url);
   }
-  /** The request headers. */
+  /** The request headers (still readable after a websocket upgrade; see {@linkcode keepHeaders}). */
   get headers(): Headers {
-    return this.raw.headers;
+    return this.#headers ?? this.raw.headers;
+  }
+
+  /**
+   * Copies the headers so they stay readable after the connection is upgraded to a
+   * websocket: Deno closes the Web `Request` then, and reading its headers throws. The
+   * websocket mapper calls this just before upgrading.
+   */
+  keepHeaders(): void {
+    this.#headers ??= new Headers(this.raw.headers);
   }
   /** The path, still percent-encoded. */
   get pathname(): string {
@@ -165,7 +175,7 @@ export class PyramidRequest {
   }
   /** Host (and port) the client asked for. */
   get host(): string {
-    return this.raw.headers.get("host") ?? this.parsedUrl.host;
+    return this.headers.get("host") ?? this.parsedUrl.host;
   }
   /** `http` or `https`. */
   get scheme(): string {
@@ -177,7 +187,7 @@ export class PyramidRequest {
   }
   /** Whether the request says it came from XMLHttpRequest. */
   get isXhr(): boolean {
-    return this.raw.headers.get("x-requested-with") === "XMLHttpRequest";
+    return this.headers.get("x-requested-with") === "XMLHttpRequest";
   }
   /** The application settings (frozen). */
   get settings(): Settings {
@@ -256,7 +266,7 @@ export class PyramidRequest {
   /** Cookies sent by the client. */
   get cookies(): Readonly<Record<string, string>> {
     if (this.#cookies) return this.#cookies;
-    const header = this.raw.headers.get("cookie");
+    const header = this.headers.get("cookie");
     return this.#cookies = header ? parseCookies(header) : {};
   }
 

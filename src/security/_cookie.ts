@@ -36,12 +36,14 @@ function unquote(value: string): string {
 }
 
 /**
- * The first cookie called `name` in a Cookie header, unquoted, as a string of byte values
- * (Latin-1, as HTTP headers arrive); `undefined` when absent. Never throws.
+ * The last cookie called `name` in a Cookie header (WebOb keeps the last of duplicates),
+ * unquoted, as a string of byte values (Latin-1, as HTTP headers arrive); `undefined` when
+ * absent. Never throws.
  */
 export function readCookie(header: string | null, name: string): string | undefined {
   if (!header) return undefined;
   let i = 0;
+  let found: string | undefined;
   const length = header.length;
   while (i < length) {
     while (i < length && (header[i] === " " || header[i] === "\t" || header[i] === ";")) i++;
@@ -65,11 +67,11 @@ export function readCookie(header: string | null, name: string): string | undefi
       end = header.indexOf(";", j);
       if (end < 0) end = length;
     }
-    if (key === name) return unquote(header.slice(j, end).trim());
+    if (key === name) found = header.slice(j, end).trim();
     const next = header.indexOf(";", end);
     i = next < 0 ? length : next + 1;
   }
-  return undefined;
+  return found === undefined ? undefined : unquote(found);
 }
 
 /** Attributes of a Set-Cookie header. */
