@@ -5,24 +5,20 @@
 import assert from "node:assert/strict";
 import {
   ACLAuthorizationPolicy,
-  ACLDenied,
-  ACLHelper,
+  type ACLDenied,
   Allow,
   type App,
   Authenticated,
   authnPolicyFactory,
   AuthTktAuthenticationPolicy,
-  AuthTktCookieHelper,
   Configurator,
   DENY_ALL,
   Everyone,
   forget,
-  HTTPForbidden,
+  type HTTPForbidden,
   HTTPSeeOther,
-  NO_PERMISSION_REQUIRED,
   type PyramidRequest,
   remember,
-  type SecurityPolicy,
   WebsocketMapper,
 } from "../../mod.ts";
 import { cookiePair } from "./_helpers.ts";
