@@ -115,8 +115,12 @@ export {
   EXECUTOR,
   Executor,
   type ExecutorCall,
+  ExecutorError,
+  type ExecutorErrorOptions,
   type ExecutorOptions,
+  ExecutorOverloaded,
   type ExecutorStats,
+  ExecutorTimeout,
   getCurrentExecutor,
   isAsync,
   type RunOptions,
@@ -125,6 +129,7 @@ export {
   synchronize,
   type SynchronizeOptions,
   useExecutor,
+  WorkerCrashed,
 } from "./src/executor/mod.ts";
 export type { CompiledPattern } from "./src/routing/pattern.ts";
 export type { CallableRef, ExportRef, SiteRef, Transport } from "./src/executor/mod.ts";
