@@ -45,7 +45,19 @@ export {
   type TweenRegistration,
   type ViewRegistration,
 } from "./src/config/registry.ts";
-export { type AioSettings, asBool, asInt, asList, type Settings } from "./src/config/settings.ts";
+export { asBool, asInt, asList, type Settings } from "./src/config/settings.ts";
+export {
+  AIO_SETTINGS,
+  type AioBrokerSettings,
+  type AioExecutorSettings,
+  aioSetting,
+  type AioSettings,
+  type AioSettingSpec,
+  type AioSettingType,
+  type AioWebsocketSettings,
+  parseAioSettings,
+  type ParseAioSettingsOptions,
+} from "./src/config/aio_settings.ts";
 export { ApplicationCreated, NewRequest, NewResponse } from "./src/config/events.ts";
 export type { RouteOptions } from "./src/config/routes.ts";
 export type { ViewOptions } from "./src/config/views.ts";
