@@ -92,6 +92,14 @@ export {
 } from "./src/views/mapper.ts";
 export type { Predicate, PredicateFactory } from "./src/views/predicates.ts";
 export { viewConfig } from "./src/views/view_config.ts";
+export type {
+  ContextView,
+  MapperView,
+  RequestView,
+  ViewCallable,
+  ViewClass,
+  ViewReference,
+} from "./src/views/view_types.ts";
 export * from "./src/traversal/mod.ts";
 export { type RunningServer, type ServableApp, serve, type ServeOptions } from "./src/serve/mod.ts";
 export { serveStaticFile, type ServeStaticFileOptions } from "./src/static/mod.ts";
