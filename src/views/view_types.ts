@@ -2,7 +2,8 @@
  * The shapes a view may take, as types, so `config.addView()` and `viewConfig()` type an
  * unannotated view's parameters: `async function home(request)` gets a `PyramidRequest`,
  * and a mapper that declares the view it maps (its `mapView` parameter) types the view it
- * is given, e.g. `(ws: Websocket) => …` for a websocket mapper.
+ * is given (its static `viewShape`, see {@linkcode MapperView}), e.g. `(ws: Websocket) => …`
+ * for a websocket mapper.
  *
  * TypeScript types a function's parameters from a union only when every member agrees on
  * them, and `(request)` and `(context, request)` do not; so `addView` and `viewConfig` are
@@ -93,21 +94,26 @@ export type ViewReference = string;
 export type ViewCallable = RequestView | ContextView | ViewClass | ViewReference;
 
 /**
- * The view a mapper class declares through its `mapView` parameter, or `never` when it
- * takes any view (`unknown`), so overload resolution moves on to the request shapes.
+ * The view shape a mapper class declares with a type-only static `viewShape`, whose
+ * parameters `addView` and `viewConfig` then give an unannotated view; `never` when the
+ * mapper declares none, so overload resolution moves on to the request shapes. (Not
+ * `mapView`'s parameter: a mapper may accept several shapes at run time, while only one
+ * can type an unannotated function.)
  *
- * @example A mapper that takes views of one shape
+ * @example A mapper whose views take a string
  * ```ts
  * import type { MappedView, MapperView, ViewMapperOptions } from "@aio/pyramid";
  * class UpperMapper {
+ *   declare static readonly viewShape?: (text: string) => string;
  *   constructor(_options: ViewMapperOptions) {}
- *   mapView(view: (text: string) => string): MappedView {
- *     return async (_context, request) => new Response(view(request.path));
+ *   mapView(view: unknown): MappedView {
+ *     const upper = view as (text: string) => string;
+ *     return async (_context, request) => new Response(upper(request.path));
  *   }
  * }
  * const view: MapperView<typeof UpperMapper> = (text) => text.toUpperCase();
  * ```
  */
-export type MapperView<M> = M extends new (...args: never[]) => { mapView(view: infer V): unknown }
-  ? unknown extends V ? never : V
+export type MapperView<M> = M extends { readonly viewShape?: infer V } ? unknown extends V ? never
+  : V
   : never;

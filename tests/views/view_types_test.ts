@@ -38,11 +38,10 @@ export const contextual = viewConfig(
 viewConfig({ routeName: "contextual" }, async function (_context, _request) {});
 const contextualTakesARequest: Equals<Parameters<typeof contextual>[1], PyramidRequest> = true;
 
-// A mapper whose mapView declares its view types the view it is given (here: a Websocket).
+// A mapper that declares its view shape types the view it is given (here: a Websocket).
+// WebsocketMapper itself gains the same one-line declaration with the request-path work.
 class TypedWebsocketMapper extends WebsocketMapper {
-  override mapView(view: (ws: Websocket) => Promise<void>): ReturnType<WebsocketMapper["mapView"]> {
-    return super.mapView(view);
-  }
+  declare static readonly viewShape?: (ws: Websocket) => unknown;
 }
 
 // (A constructor inherited from a base class is the request path's concern, tested there.)
