@@ -9,6 +9,7 @@ import {
   Configurator,
   parseAioSettings,
 } from "@aio/pyramid";
+import { withApp } from "../_helpers.ts";
 
 interface Row {
   key: string;
@@ -106,7 +107,7 @@ Deno.test("values in ini text and in code parse alike", () => {
   );
 });
 
-Deno.test("a bad value is a ConfigurationError at construction naming key, value and what is accepted", () => {
+Deno.test("a bad value is a ConfigurationError at construction naming key, value and what is accepted", async () => {
   const bad: [key: string, value: unknown, accepted: RegExp][] = [
     ["aio.debug", "maybe", /true or false/],
     ["aio.reload_templates", 2, /true or false/],
@@ -148,6 +149,14 @@ Deno.test("a bad value is a ConfigurationError at construction naming key, value
     assert.ok(message.includes(shown), `no value ${shown} in: ${message}`);
     assert.match(message, accepted);
   }
+  // Nothing was left half-made: a good configuration in the same isolate builds and serves.
+  const config = new Configurator({ settings: { "aio.websocket.max_message_bytes": "4096" } });
+  config.addRoute("ok", "/ok");
+  config.addView(async () => "fine", { routeName: "ok", renderer: "string" });
+  await withApp(config, async (app) => {
+    const response = await app.fetch(new Request("http://localhost/ok"));
+    assert.equal(await response.text(), "fine");
+  });
 });
 
 Deno.test("an unknown aio.* key warns once, naming the closest known key", () => {
@@ -187,4 +196,43 @@ Deno.test("an unknown aio.* key warns once, naming the closest known key", () =>
   );
   // Quiet where the main isolate already warned (an executor worker re-parsing).
   assert.doesNotThrow(() => parseAioSettings({ "aio.x": "1" }, { warn: false }));
+});
+
+Deno.test("deno task serve refuses a bad aio.* value in development.ini, naming it, and warns on a typo", async () => {
+  const root = new URL("../../", import.meta.url);
+  const dir = await Deno.makeTempDir({ prefix: "aio-settings-" });
+  try {
+    const ini = `${dir}/development.ini`;
+    await Deno.writeTextFile(
+      ini,
+      [
+        "[app:main]",
+        `use = ${new URL("examples/hello/app.ts", root).pathname}#main`,
+        "aio.websocket.max_msg_bytes = 10",
+        "aio.executor.max_workers = two",
+        "[server:main]",
+        "port = 0",
+        "",
+      ].join("\n"),
+    );
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "src/serve/cli.ts", ini],
+      cwd: root.pathname,
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stderr = new TextDecoder().decode(output.stderr);
+    assert.equal(output.code, 1, stderr);
+    assert.match(
+      stderr,
+      /'aio\.executor\.max_workers' = 'two' is not valid: it must be a whole number of 1 or more/,
+    );
+    assert.match(
+      stderr,
+      /'aio\.websocket\.max_msg_bytes' is ignored\. Did you mean 'aio\.websocket\.max_message_bytes'\?/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
