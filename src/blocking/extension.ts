@@ -10,7 +10,7 @@
  */
 
 import { Executor } from "../executor/pool.ts";
-import { type CallableRef, locateCallable } from "../executor/registry.ts";
+import { type CallableRef, locateCallable, siteModuleUrl } from "../executor/registry.ts";
 import { EXECUTOR } from "../executor/spawn.ts";
 import { registerService, type ServiceHandler } from "../executor/channel.ts";
 import type { PyramidRequest } from "../request/request.ts";
@@ -256,9 +256,10 @@ async function install(host: ExtensionHost): Promise<void> {
     const pool = ensureExecutor();
     const name = registration.label;
     // Modules whose exports may be response or finished callbacks the view adds.
+    const viewModule = "moduleUrl" in target ? target.moduleUrl : siteModuleUrl(target.site);
     const args = {
       attr: registration.attr,
-      modules: [registration.baseUrl, ...registry.knownModules],
+      modules: [...new Set([viewModule, registration.baseUrl, ...registry.knownModules])],
     };
     return async function callBlockingView(context, request) {
       let result: unknown;
