@@ -15,7 +15,6 @@ import { EXECUTOR } from "../executor/spawn.ts";
 import { registerService, type ServiceHandler } from "../executor/channel.ts";
 import type { PyramidRequest } from "../request/request.ts";
 import type { Registry, ViewRegistration } from "../config/registry.ts";
-import { asInt } from "../config/settings.ts";
 import {
   HTTPGatewayTimeout,
   HTTPInternalServerError,
@@ -307,13 +306,12 @@ async function install(host: ExtensionHost): Promise<void> {
     } satisfies MappedView;
   });
 
-  const settings = registry.settings;
-  const maxBlocking = "aio.websocket.max_blocking" in settings
-    ? asInt(settings["aio.websocket.max_blocking"], "aio.websocket.max_blocking")
+  const { websocket } = registry.aio;
+  // An explicit setting wins; otherwise follow the executor as sized (setExecutor may resize it).
+  const maxBlocking = registry.settings["aio.websocket.max_blocking"] !== undefined
+    ? websocket.maxBlocking
     : Math.max(1, registry.executor.maxWorkers - 1);
-  const lifetimeMs = "aio.websocket.blocking_timeout_ms" in settings
-    ? asInt(settings["aio.websocket.blocking_timeout_ms"], "aio.websocket.blocking_timeout_ms")
-    : 24 * 60 * 60 * 1000;
+  const lifetimeMs = websocket.blockingTimeoutMs;
   let activeBlocking = 0;
 
   registry.registerUtility(BLOCKING_WEBSOCKETS, async (view, options) => {

@@ -5,10 +5,10 @@
  *
  * @example An echo view
  * ```ts
- * import { Configurator, type Websocket, WebsocketMapper } from "@aio/pyramid";
+ * import { Configurator, WebsocketMapper } from "@aio/pyramid";
  * const config = new Configurator();
  * config.addRoute("echo", "/echo");
- * config.addView(async function echo(ws: Websocket) {
+ * config.addView(async function echo(ws) {
  *   for (;;) {
  *     const message = await ws.recv();
  *     if (message === null) break;
