@@ -6,7 +6,7 @@
  */
 
 import frameworkConfig from "../deno.json" with { type: "json" };
-import { SCAFFOLD_FILES } from "./_files.ts";
+import { SCAFFOLD_FILES, templatePath } from "./_files.ts";
 
 /** The scaffolds, by name, with what each one makes. */
 export const SCAFFOLDS: Readonly<Record<string, string>> = {
@@ -84,7 +84,7 @@ async function isEmptyOrMissing(directory: string): Promise<boolean> {
 }
 
 async function readTemplate(scaffold: string, file: string): Promise<string> {
-  const url = new URL(`./${scaffold}/${file}`, import.meta.url);
+  const url = new URL(`./${scaffold}/${templatePath(file)}`, import.meta.url);
   // fetch() reads file: URLs too, so this works from a checkout and from JSR alike.
   const response = await fetch(url);
   if (!response.ok) {

@@ -3,7 +3,7 @@
 // targets, a --framework that is not a checkout — without writing anything.
 import assert from "node:assert/strict";
 import { generate, ScaffoldError, SCAFFOLDS, VERSION } from "../../scaffold/mod.ts";
-import { SCAFFOLD_FILES } from "../../scaffold/_files.ts";
+import { SCAFFOLD_FILES, templatePath } from "../../scaffold/_files.ts";
 import { ROOT, scaffold } from "./_setup.ts";
 
 async function tempDir(): Promise<string> {
@@ -29,10 +29,13 @@ async function listing(dir: string, prefix = ""): Promise<string[]> {
   return found.sort();
 }
 
-Deno.test("each scaffold's file list is exactly its template tree", async () => {
+Deno.test("each scaffold's file list is exactly its template tree (TypeScript as .ts.tmpl)", async () => {
   assert.deepEqual(Object.keys(SCAFFOLD_FILES).sort(), Object.keys(SCAFFOLDS).sort());
   for (const name of Object.keys(SCAFFOLDS)) {
-    assert.deepEqual(await listing(`${ROOT}/scaffold/${name}`), [...SCAFFOLD_FILES[name]].sort());
+    assert.deepEqual(
+      await listing(`${ROOT}/scaffold/${name}`),
+      SCAFFOLD_FILES[name].map(templatePath).sort(),
+    );
   }
 });
 
