@@ -26,6 +26,18 @@ Deno.test("aio_starter: generated project tests green, checks clean, serves its 
             value: 75025,
             next: `${server.origin}/fibonacci/26`,
           });
+          // What the blocking view is for: while it computes in a worker, / still answers.
+          let computed = false;
+          const slow = fetch(`${server.origin}/fibonacci/35`).then(async (response) => {
+            const body = await response.json();
+            computed = true;
+            return body;
+          });
+          const meanwhile = await fetch(`${server.origin}/`);
+          assert.equal(meanwhile.status, 200);
+          await meanwhile.body?.cancel();
+          assert.equal(computed, false, "/ waited for the blocking view to finish");
+          assert.equal((await slow).value, 9227465);
           const bad = await fetch(`${server.origin}/fibonacci/36`);
           assert.equal(bad.status, 400);
           assert.match(await bad.text(), /n must be a whole number from 0 to 35/);

@@ -1,7 +1,12 @@
 // callView(): one view through a real small app — a blocking view in a real executor worker
 // — with a DummyRequest's params, matchdict, body and context, and testConfig routes.
 import assert from "node:assert/strict";
-import { ConfigurationError, HTTPBadRequest, type PyramidRequest } from "@aio/pyramid";
+import {
+  ConfigurationError,
+  ExecutorMapper,
+  HTTPBadRequest,
+  type PyramidRequest,
+} from "@aio/pyramid";
 import { callView, DummyRequest, testConfig } from "@aio/pyramid/testing";
 
 const inWorker = () =>
@@ -131,5 +136,34 @@ Deno.test("callView refuses a blocking view a worker cannot import, saying how t
   await assert.rejects(
     callView(hidden),
     (error: unknown) => error instanceof ConfigurationError && /Export it/.test(error.message),
+  );
+});
+
+export class ReportView {
+  #request: PyramidRequest;
+  constructor(_context: unknown, request: PyramidRequest) {
+    this.#request = request;
+  }
+  summary() {
+    return { id: this.#request.matchdict.id, inWorker: inWorker() };
+  }
+}
+
+Deno.test("callView: a class view with attr, a view named by string, a mapper option", async () => {
+  assert.deepEqual(
+    await callView(ReportView, new DummyRequest({ matchdict: { id: "3" } }), { attr: "summary" }),
+    { id: "3", inWorker: true },
+  );
+  assert.deepEqual(
+    await callView(
+      "./call_view_test.ts#blockingEcho",
+      new DummyRequest({ method: "PUT", json: 1 }),
+    ),
+    { json: 1, inWorker: true },
+  );
+  await assert.rejects(
+    callView(asyncView, new DummyRequest(), { config: config(), mapper: ExecutorMapper }),
+    (error: unknown) =>
+      error instanceof ConfigurationError && /Coroutine .* mapped to executor/.test(error.message),
   );
 });
