@@ -1,6 +1,7 @@
 // callView(): one view, called through a real (small) app, so a blocking view runs in a real
 // executor worker with the dummy request's params, matchdict, headers, body and context.
-import { Configurator } from "../config/configurator.ts";
+import { Configurator } from "../standard.ts";
+import type { CoreConfigurator } from "../config/configurator.ts";
 import { EXCVIEW, type Handler } from "../config/tweens.ts";
 import type { PyramidRequest } from "../request/request.ts";
 import type { ViewMapperClass } from "../views/mapper.ts";
@@ -13,7 +14,7 @@ export interface CallViewOptions {
    * request methods and default view mapper the view sees; usually a
    * {@linkcode testConfig}. Only read: it stays usable for more calls or `makeApp()`.
    */
-  config?: Configurator;
+  config?: CoreConfigurator;
   /** The view mapper for this view (default: the config's, `CoroutineOrExecutorMapper`). */
   mapper?: ViewMapperClass;
   /** The method of a class view to call (default `call`). */
