@@ -69,6 +69,8 @@ export interface AuthTktIdentity {
 
 const VALID_TOKEN = /^[A-Za-z][A-Za-z0-9+_-]*$/;
 const MAX_TICKET_LENGTH = 4096;
+// Verified tickets kept per helper (oldest dropped first): about one per active browser.
+const VERIFIED_CACHE_SIZE = 4096;
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 const encoder = new TextEncoder();
 
@@ -163,6 +165,7 @@ export class AuthTktCookieHelper {
   #secret: Uint8Array;
   #options: AuthTktCookieOptions;
   #requests = new WeakMap<object, RequestState>();
+  #verified = new Map<string, AuthTktIdentity>();
 
   /**
    * Creates the helper. `secret` signs the tickets: keep it private, and at least 32 bytes
@@ -212,14 +215,33 @@ export class AuthTktCookieHelper {
   identify(request: PyramidRequest): AuthTktIdentity | null {
     const raw = readCookie(request.headers.get("cookie"), this.cookieName);
     if (raw === undefined || raw.length > MAX_TICKET_LENGTH) return null;
-    const ticket = headerText(raw);
     const ip = this.#ip(request);
-    if (ticket === null || ip === undefined) return null;
-    const fields = parseTicket(ticket, this.#secret, ip, this.hashalg);
-    if (!fields) return null;
+    if (ip === undefined) return null;
+    const key = ip === "0.0.0.0" ? raw : `${ip} ${raw}`;
+    const verified = this.#verified.get(key) ?? this.#verify(key, raw, ip);
+    if (!verified) return null;
     const now = this.#now();
     const { timeout, reissueTime } = this.#options;
-    if (timeout && fields.timestamp + timeout < now) return null;
+    if (timeout && verified.timestamp + timeout < now) return null;
+    if (reissueTime !== undefined && now - verified.timestamp > reissueTime) {
+      this.#reissue(request, verified.userid, verified.tokens.filter(Boolean));
+    }
+    return {
+      timestamp: verified.timestamp,
+      userid: verified.userid instanceof Uint8Array ? verified.userid.slice() : verified.userid,
+      tokens: [...verified.tokens],
+      userData: verified.userData,
+    };
+  }
+
+  // Checks the signature and decodes the userid; remembers tickets that pass. The same
+  // ticket text (for the same address) always verifies the same way, so a browser's cookie
+  // is hashed once, not on every request. Refused tickets are not kept.
+  #verify(key: string, raw: string, ip: string): AuthTktIdentity | null {
+    const ticket = headerText(raw);
+    if (ticket === null) return null;
+    const fields = parseTicket(ticket, this.#secret, ip, this.hashalg);
+    if (!fields) return null;
     let userid: AuthTktIdentity["userid"] = fields.userid;
     try {
       for (const datum of fields.userData.split("|")) {
@@ -233,15 +255,12 @@ export class AuthTktCookieHelper {
     } catch {
       return null;
     }
-    if (reissueTime !== undefined && now - fields.timestamp > reissueTime) {
-      this.#reissue(request, userid, fields.tokens.filter(Boolean));
+    const verified = Object.freeze({ ...fields, userid, tokens: Object.freeze(fields.tokens) });
+    if (this.#verified.size >= VERIFIED_CACHE_SIZE) {
+      this.#verified.delete(this.#verified.keys().next().value!);
     }
-    return {
-      timestamp: fields.timestamp,
-      userid,
-      tokens: fields.tokens,
-      userData: fields.userData,
-    };
+    this.#verified.set(key, verified as AuthTktIdentity);
+    return verified as AuthTktIdentity;
   }
 
   #reissue(request: PyramidRequest, userid: unknown, tokens: string[]): void {

@@ -16,12 +16,17 @@ import type { ACE, ACL } from "./constants.ts";
 export abstract class PermitsResult {
   /** Whether the permission is granted. */
   abstract readonly allowed: boolean;
-  /** Why the result was reached, for logs and debug pages. */
-  readonly msg: string;
+  #msg: string | (() => string);
 
-  /** Creates a result explained by `msg`. */
-  constructor(msg: string) {
-    this.msg = msg;
+  /** Creates a result explained by `msg` (a function is called once, when `msg` is read). */
+  constructor(msg: string | (() => string)) {
+    this.#msg = msg;
+  }
+
+  /** Why the result was reached, for logs and debug pages. */
+  get msg(): string {
+    if (typeof this.#msg === "function") this.#msg = this.#msg();
+    return this.#msg;
   }
 
   /** The explanation. */
@@ -120,7 +125,8 @@ export class ACLAllowed extends Allowed implements ACLCheck {
 
   /** Records the check; the message names all of it. */
   constructor(check: ACLCheck) {
-    super(describe("ACLAllowed", check));
+    // The message describes the whole ACL: built only if someone reads it.
+    super(() => describe("ACLAllowed", check));
     this.ace = check.ace;
     this.acl = check.acl;
     this.permission = check.permission;
@@ -154,7 +160,7 @@ export class ACLDenied extends Denied implements ACLCheck {
 
   /** Records the check; the message names all of it. */
   constructor(check: ACLCheck) {
-    super(describe("ACLDenied", check));
+    super(() => describe("ACLDenied", check));
     this.ace = check.ace;
     this.acl = check.acl;
     this.permission = check.permission;
