@@ -17,11 +17,20 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
     typeof (value as { then?: unknown }).then === "function";
 }
 
+// The lineage as an array. Walks `__parent__` directly (the common, short, acyclic case);
+// past a depth no real tree reaches, lineage() takes over to report a loop.
 function locationsOf(context: unknown): Resource[] {
   if (context === null || (typeof context !== "object" && typeof context !== "function")) {
     return [];
   }
-  return [...lineage(context as Resource)];
+  const found: Resource[] = [];
+  let current = context as Resource | null | undefined;
+  while (current !== null && current !== undefined) {
+    found.push(current);
+    if (found.length > 1000) return [...lineage(context as Resource)];
+    current = current.__parent__;
+  }
+  return found;
 }
 
 // Reads a location's ACL: MISSING when it has none, else the list (or a Promise of it).

@@ -55,14 +55,14 @@ export interface RememberOptions {
   tokens?: readonly string[];
 }
 
-/** What a valid ticket says. */
+/** What a valid ticket says (a frozen object). */
 export interface AuthTktIdentity {
   /** When the ticket was issued (seconds since the epoch). */
   timestamp: number;
   /** The userid, decoded to the type it was remembered with. */
   userid: string | number | bigint | Uint8Array;
   /** The ticket's tokens (`[""]` when there are none, as in Pyramid). */
-  tokens: string[];
+  tokens: readonly string[];
   /** The ticket's user data field. */
   userData: string;
 }
@@ -226,12 +226,10 @@ export class AuthTktCookieHelper {
     if (reissueTime !== undefined && now - verified.timestamp > reissueTime) {
       this.#reissue(request, verified.userid, verified.tokens.filter(Boolean));
     }
-    return {
-      timestamp: verified.timestamp,
-      userid: verified.userid instanceof Uint8Array ? verified.userid.slice() : verified.userid,
-      tokens: [...verified.tokens],
-      userData: verified.userData,
-    };
+    // The cached identity is frozen; only a bytes userid (which cannot be) is copied.
+    return verified.userid instanceof Uint8Array
+      ? { ...verified, userid: verified.userid.slice() }
+      : verified;
   }
 
   // Checks the signature and decodes the userid; remembers tickets that pass. The same
