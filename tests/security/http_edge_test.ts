@@ -12,9 +12,13 @@ import {
   Authenticated,
   AuthTktAuthenticationPolicy,
   AuthTktCookieHelper,
+  BasicAuthAuthenticationPolicy,
   Configurator,
   Deny,
   Everyone,
+  forget,
+  HTTPForbidden,
+  HTTPUnauthorized,
   NO_PERMISSION_REQUIRED,
   type PyramidRequest,
   remember,
@@ -23,6 +27,7 @@ import {
 import { cookiePair, pyramid, pyramidMissing } from "./_helpers.ts";
 
 const SECRET = "edge-case-secret-of-at-least-32-bytes";
+const VIEWS = new URL("./fixtures/views.ts", import.meta.url).href;
 const ROOT = {
   __name__: "",
   __parent__: null,
@@ -261,13 +266,15 @@ class SessionlessPolicy implements SecurityPolicy {
   }
 }
 
-Deno.test("a Pyramid 2 security policy end to end: identity objects and ACL decisions", async () => {
+Deno.test("a Pyramid 2 security policy end to end: identity objects and ACL decisions, async and blocking", async () => {
   const config = new Configurator({
     rootFactory: () => ({ __acl__: [[Allow, "group:editors", "edit"], [Deny, Everyone, "edit"]] }),
   });
   config.setSecurityPolicy(new SessionlessPolicy());
   config.addRoute("login", "/login/{userid}");
   config.addRoute("me", "/me");
+  config.addRoute("me_blocking", "/blocking/me");
+  config.addView(`${VIEWS}#identityBlocking`, { routeName: "me_blocking", renderer: "json" });
   config.addView(async (request: PyramidRequest) => {
     return new Response("in", { headers: await remember(request, request.matchdict.userid) });
   }, { routeName: "login" });
@@ -288,10 +295,87 @@ Deno.test("a Pyramid 2 security policy end to end: identity objects and ACL deci
       userid: "ann",
       principals: [Everyone],
     });
+    const blocking = await served.get("/blocking/me", ann);
+    assert.deepEqual(await blocking.json(), {
+      identity: { userid: "ann", name: "Ann", groups: ["group:editors"] },
+      userid: "ann",
+      principals: [Everyone],
+      isAuthenticated: true,
+      canEdit: true,
+    });
+    const anonymous = await served.get("/blocking/me");
+    assert.deepEqual(await anonymous.json(), {
+      identity: null,
+      userid: null,
+      principals: [Everyone],
+      isAuthenticated: false,
+      canEdit: false,
+    });
     const ghost = await served.get("/login/ghost");
     const ghostCookie = cookiePair(ghost.headers.getSetCookie()[0]);
     await ghost.body?.cancel();
     assert.equal((await served.get("/me", ghostCookie)).status, 403);
+  });
+});
+
+Deno.test("HTTP Basic: the forbidden view challenges with 401 + WWW-Authenticate (Pyramid's recipe)", async () => {
+  const config = new Configurator({ rootFactory: () => ROOT });
+  config.setAuthenticationPolicy(
+    new BasicAuthAuthenticationPolicy(
+      async (username, password) => username === "ann" && password === "s3cret" ? [] : null,
+      { realm: "wiki" },
+    ),
+  );
+  config.setAuthorizationPolicy(new ACLAuthorizationPolicy());
+  config.addRoute("edit", "/edit");
+  config.addView(
+    async (request: PyramidRequest) => ({ userid: await request.authenticatedUserid }),
+    {
+      routeName: "edit",
+      renderer: "json",
+      permission: "edit",
+    },
+  );
+  config.addForbiddenView(async (request: PyramidRequest) => {
+    if (await request.authenticatedUserid === null) {
+      return new HTTPUnauthorized({ headers: await forget(request) });
+    }
+    return new HTTPForbidden();
+  });
+  await serve(config, async (served) => {
+    const none = await served.get("/edit");
+    assert.equal(none.status, 401);
+    assert.equal(none.headers.get("www-authenticate"), 'Basic realm="wiki"');
+    await none.body?.cancel();
+    const basic = (text: string) => ({ headers: { authorization: "Basic " + btoa(text) } });
+    const wrong = await served.get("/edit", undefined, basic("ann:nope"));
+    assert.equal(wrong.status, 401);
+    await wrong.body?.cancel();
+    const ok = await served.get("/edit", undefined, basic("ann:s3cret"));
+    assert.equal(ok.status, 200);
+    assert.deepEqual(await ok.json(), { userid: "ann" });
+    const garbage = await served.get("/edit", undefined, {
+      headers: { authorization: "Basic %%%" },
+    });
+    assert.equal(garbage.status, 401, "a malformed header is no credentials, not an error");
+    await garbage.body?.cancel();
+  });
+});
+
+Deno.test("integer userids come back as numbers over HTTP", async () => {
+  const policy = new AuthTktAuthenticationPolicy(SECRET);
+  const config = appWith(policy, (config) => {
+    config.addRoute("login_int", "/login-int/{n}");
+    config.addView(async (request: PyramidRequest) => {
+      return new Response("in", { headers: await remember(request, Number(request.matchdict.n)) });
+    }, { routeName: "login_int", permission: NO_PERMISSION_REQUIRED });
+  });
+  await serve(config, async (served) => {
+    const login = await served.get("/login-int/42");
+    const cookie = cookiePair(login.headers.getSetCookie()[0]);
+    await login.body?.cancel();
+    assert.match(cookie, /!userid_type:int$/);
+    assert.deepEqual(await (await served.get("/public", cookie)).json(), { userid: 42 });
   });
 });
 
