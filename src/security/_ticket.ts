@@ -21,22 +21,43 @@ export const DIGEST_HEX_LENGTH: Readonly<Record<TicketHashAlgorithm, number>> = 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-// Pyramid's encode_ip_timestamp: four IPv4 octets then the big-endian 32-bit timestamp, as
-// bytes; an IPv6 address is its text followed by the decimal timestamp.
-function ipTimestamp(ip: string, timestamp: number): Uint8Array {
-  if (ip.includes(":")) return latin1(ip + String(Math.trunc(timestamp)));
-  const octets = ip.split(".").map(Number);
-  if (octets.length !== 4 || octets.some((o) => !Number.isInteger(o) || o < 0 || o > 255)) {
-    throw new TypeError(`'${ip}' is not an IPv4 address.`);
+// Writes `text` as UTF-8 at `offset` (ASCII by hand: TextEncoder calls cost more than the
+// hashing for strings this short); returns the new offset.
+function writeUtf8(text: string, buffer: Uint8Array, offset: number): number {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0x80) {
+      return offset + encoder.encodeInto(text.slice(i), buffer.subarray(offset)).written;
+    }
+    buffer[offset++] = code;
   }
-  const t = Math.trunc(timestamp) >>> 0;
-  return Uint8Array.of(...octets, t >>> 24, (t >>> 16) & 0xff, (t >>> 8) & 0xff, t & 0xff);
+  return offset;
 }
 
-function latin1(text: string): Uint8Array {
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 0xff;
-  return bytes;
+// Pyramid's encode_ip_timestamp: the four IPv4 octets, then the big-endian 32-bit timestamp,
+// as bytes; an IPv6 address is its text followed by the decimal timestamp (Latin-1).
+function writeIpTimestamp(ip: string, timestamp: number, buffer: Uint8Array): number {
+  const t = Math.trunc(timestamp);
+  if (ip.includes(":")) {
+    const text = ip + String(t);
+    for (let i = 0; i < text.length; i++) buffer[i] = text.charCodeAt(i) & 0xff;
+    return text.length;
+  }
+  const octets = ip.split(".");
+  if (octets.length !== 4) throw new TypeError(`'${ip}' is not an IPv4 address.`);
+  for (let i = 0; i < 4; i++) {
+    const octet = Number(octets[i]);
+    if (!/^\d{1,3}$/.test(octets[i]) || octet > 255) {
+      throw new TypeError(`'${ip}' is not an IPv4 address.`);
+    }
+    buffer[i] = octet;
+  }
+  const u = t >>> 0;
+  buffer[4] = u >>> 24;
+  buffer[5] = (u >>> 16) & 0xff;
+  buffer[6] = (u >>> 8) & 0xff;
+  buffer[7] = u & 0xff;
+  return 8;
 }
 
 /** The ticket digest for these fields (hex, lowercase). */
@@ -45,19 +66,30 @@ export function calculateDigest(
   secret: Uint8Array,
   hashalg: TicketHashAlgorithm,
 ): string {
-  // One buffer, one update per hash: each node:crypto call crosses into Rust.
-  const head = ipTimestamp(fields.ip, fields.timestamp);
-  const text = encoder.encode(`${fields.userid}\0${fields.tokens}\0${fields.userData}`);
-  const inner = new Uint8Array(head.length + secret.length + text.length);
-  inner.set(head, 0);
-  inner.set(secret, head.length);
-  inner.set(text, head.length + secret.length);
-  const innerHex = createHash(hashalg).update(inner).digest("hex");
-  const outer = new Uint8Array(innerHex.length + secret.length);
-  for (let i = 0; i < innerHex.length; i++) outer[i] = innerHex.charCodeAt(i);
-  outer.set(secret, innerHex.length);
-  return createHash(hashalg).update(outer).digest("hex");
+  const { ip, userid, tokens, userData } = fields;
+  // One update per piece, from one reused buffer: each node:crypto call crosses into Rust,
+  // and allocating a fresh ArrayBuffer per ticket cost more than the hashing itself.
+  const size = ip.length + 24 + secret.length +
+    3 * (userid.length + tokens.length + userData.length) + 2 + 128;
+  if (scratch.length < size) scratch = new Uint8Array(Math.max(size, 2 * scratch.length));
+  const inner = scratch;
+  let n = writeIpTimestamp(ip, fields.timestamp, inner);
+  inner.set(secret, n);
+  n = writeUtf8(userid, inner, n + secret.length);
+  inner[n++] = 0;
+  n = writeUtf8(tokens, inner, n);
+  inner[n++] = 0;
+  n = writeUtf8(userData, inner, n);
+  const innerHex = createHash(hashalg).update(inner.subarray(0, n)).digest("hex");
+  // The second pass hashes the hex text then the secret; string updates are slower here.
+  for (let i = 0; i < innerHex.length; i++) inner[i] = innerHex.charCodeAt(i);
+  inner.set(secret, innerHex.length);
+  return createHash(hashalg).update(inner.subarray(0, innerHex.length + secret.length))
+    .digest("hex");
 }
+
+// Shared by calculateDigest calls, which are synchronous and so never overlap.
+let scratch = new Uint8Array(1024);
 
 const SAFE = /[A-Za-z0-9_.\-~/]/;
 

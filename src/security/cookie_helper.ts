@@ -108,7 +108,12 @@ const DECODERS: Record<string, (value: string) => AuthTktIdentity["userid"]> = {
       : big;
   },
   unicode: (value) => value,
-  b64unicode: (value) => utf8.decode(fromBase64(value)),
+  b64unicode(value) {
+    const binary = atob(value);
+    // ASCII is its own UTF-8: skip the decoder for the usual userid.
+    // deno-lint-ignore no-control-regex
+    return /^[\x00-\x7f]*$/.test(binary) ? binary : utf8.decode(fromBase64(value));
+  },
   b64str: (value) => fromBase64(value),
 };
 
