@@ -114,6 +114,11 @@ export function pyQuote(text: string): string {
  */
 export function pyUnquote(text: string): string {
   if (!text.includes("%")) return text;
+  try {
+    // Agrees with Python whenever every escape is well-formed UTF-8; otherwise it throws
+    // and the byte-wise path below does what Python does.
+    return decodeURIComponent(text);
+  } catch { /* malformed: decode by hand */ }
   let out = "";
   let bytes: number[] = [];
   const flush = () => {
