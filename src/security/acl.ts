@@ -5,17 +5,13 @@
 import { lineage, type Resource } from "../traversal/resource.ts";
 import { type ACE, aceHasPermission, type ACL, Allow, Deny, Everyone } from "./constants.ts";
 import { ACLAllowed, ACLDenied } from "./results.ts";
+import { isThenable } from "./_maybe.ts";
 
 /** A value, or a Promise of it: what a check answers when some `__acl__` may be async. */
 export type MaybePromise<T> = T | Promise<T>;
 
 const NO_ACL = "<No ACL found on any object in resource lineage>";
 const MISSING = Symbol("no __acl__");
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && typeof value === "object" &&
-    typeof (value as { then?: unknown }).then === "function";
-}
 
 // The lineage as an array. Walks `__parent__` directly (the common, short, acyclic case);
 // past a depth no real tree reaches, lineage() takes over to report a loop.
