@@ -149,12 +149,11 @@ export async function deriveView(
   const methodPredicate = registration.predicates.find((p) => p.kind === "requestMethod") as
     | { methods?: string[] }
     | undefined;
-  const call = derived;
   return {
     registration: resolved,
     predicates: registration.predicates,
     methods: methodPredicate?.methods,
     contextClass: context as ViewEntry["contextClass"],
-    call: async (context, request) => await call(context, request),
+    call: derived,
   };
 }
