@@ -31,7 +31,7 @@ import { addRoute, prefixPattern, type RouteOptions } from "./routes.ts";
 import { addView, type ViewOptions } from "./views.ts";
 import { addTween, type TweenFactory, type TweenOptions } from "./tweens.ts";
 import { addBuiltinRenderers, addRenderer } from "./rendering.ts";
-import { orderByHints } from "./_ordering.ts";
+import { orderByHints } from "./ordering.ts";
 
 /** Options for `new Configurator()`. */
 export interface ConfiguratorOptions {
