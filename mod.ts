@@ -35,6 +35,7 @@ export {
   type StaticViewOptions,
 } from "./src/config/configurator.ts";
 export {
+  type ErrorTranslator,
   type EventClass,
   type ExecutorSettings,
   type MainIsolateMember,
@@ -51,6 +52,7 @@ export type { ViewDeriverRegistration } from "./src/config/view_derivers.ts";
 export {
   type AppContext,
   currentAppContext,
+  enterLiveApp,
   runInAppContext,
   UtilityKey,
 } from "./src/app_context.ts";
@@ -104,6 +106,7 @@ export type {
   Renderer,
   RendererFactory,
   RendererInfo,
+  RenderSettings,
   RenderSystem,
 } from "./src/rendering/renderer.ts";
 export {
