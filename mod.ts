@@ -25,14 +25,13 @@
 
 export { ConfigurationError, ScopeError } from "./src/errors.ts";
 export * from "./src/httpexceptions.ts";
-export { Configurator } from "./src/standard.ts";
+export { Configurator, type StaticViewOptions } from "./src/standard.ts";
 export {
   type ConfiguratorOptions,
   CoreConfigurator,
   type IncludeOptions,
   type PredicateOptions,
   type RequestMethodOptions,
-  type StaticViewOptions,
 } from "./src/config/configurator.ts";
 export {
   type ErrorTranslator,
