@@ -55,7 +55,7 @@ export {
   runInAppContext,
   UtilityKey,
 } from "./src/app_context.ts";
-export type { AppExtension, ExtensionHost } from "./src/router/extension.ts";
+export type { AppExtension, ExtensionHost } from "./src/extension.ts";
 export {
   type DerivedView,
   VIEW,
@@ -63,7 +63,7 @@ export {
   type ViewDeriverInfo,
   type ViewDeriverOptions,
 } from "./src/views/derivers.ts";
-export type { CacheControlOptions } from "./src/views/_builtin_derivers.ts";
+export type { CacheControlOptions } from "./src/views/builtin_derivers.ts";
 export { executorExtension } from "./src/blocking/extension.ts";
 export { brokerExtension } from "./src/broadcast/extension.ts";
 export { asBool, asInt, asList, type Settings } from "./src/config/settings.ts";

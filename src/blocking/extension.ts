@@ -25,8 +25,8 @@ import { logError } from "../log.ts";
 import { BLOCKING_VIEWS, type MappedView, type ViewMapperOptions } from "../views/mapper.ts";
 import { BLOCKING_WEBSOCKETS } from "../websocket/mapper.ts";
 import type { WebsocketConnection } from "../websocket/connection.ts";
-import type { AppExtension, ExtensionHost } from "../router/extension.ts";
-import { DEFAULT_ROOT } from "../router/default_root.ts";
+import type { AppExtension, ExtensionHost } from "../extension.ts";
+import { DEFAULT_ROOT } from "../traversal/default_root.ts";
 import type {
   AppSnapshot,
   BlockingResult,

@@ -21,7 +21,7 @@ import {
 import { viewConfigsInModule } from "../views/view_config.ts";
 import type { MapperView, RequestView, ViewCallable } from "../views/view_types.ts";
 import { type App, buildApp } from "../router/app.ts";
-import type { AppExtension } from "../router/extension.ts";
+import type { AppExtension } from "../extension.ts";
 import type { ViewDeriver, ViewDeriverOptions } from "../views/derivers.ts";
 import { addViewDeriver } from "./view_derivers.ts";
 import { type EventClass, Registry, type RootFactory } from "./registry.ts";

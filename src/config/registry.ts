@@ -15,7 +15,7 @@ import type { RendererFactory } from "../rendering/renderer.ts";
 import type { Predicate } from "../views/predicates.ts";
 import type { TweenFactory, TweenOptions } from "./tweens.ts";
 import type { ViewDeriverRegistration } from "./view_derivers.ts";
-import type { AppExtension } from "../router/extension.ts";
+import type { AppExtension } from "../extension.ts";
 
 /** Builds the root resource for a request (Pyramid's root factory). */
 export type RootFactory = (request: PyramidRequest) => unknown | Promise<unknown>;

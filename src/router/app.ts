@@ -15,11 +15,11 @@ import type { Registry } from "../config/registry.ts";
 import { ApplicationCreated } from "../config/events.ts";
 import { buildTweenChain, EXCVIEW, MAIN } from "../config/tweens.ts";
 import { type ViewEntry, ViewLookup } from "../views/lookup.ts";
-import { deriveView } from "../views/derive.ts";
+import { deriveView } from "../config/derive_view.ts";
 import { excviewTweenFactory, makeRequestHandler, makeRouter } from "./router.ts";
 import { logError } from "../log.ts";
-import { defaultRootFactory } from "./default_root.ts";
-import { type AppExtension, type ExtensionHost, orderExtensions } from "./extension.ts";
+import { defaultRootFactory } from "../traversal/default_root.ts";
+import { type AppExtension, type ExtensionHost, orderExtensions } from "../extension.ts";
 
 /** The Hono instance under an app: Hono's own type. */
 export type HonoApp = Hono;
