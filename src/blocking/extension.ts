@@ -21,13 +21,12 @@ import {
   HTTPServiceUnavailable,
 } from "../httpexceptions.ts";
 import { ExecutorError, ExecutorOverloaded, ExecutorTimeout } from "../executor/errors.ts";
-import { addTween, EXCVIEW, type Handler } from "../config/tweens.ts";
 import { logError } from "../log.ts";
 import { BLOCKING_VIEWS, type MappedView, type ViewMapperOptions } from "../views/mapper.ts";
 import { BLOCKING_WEBSOCKETS } from "../websocket/mapper.ts";
 import type { WebsocketConnection } from "../websocket/connection.ts";
-import type { AppExtension, ExtensionHost } from "../router/extension.ts";
-import { DEFAULT_ROOT } from "../router/default_root.ts";
+import type { AppExtension, ExtensionHost } from "../extension.ts";
+import { DEFAULT_ROOT } from "../traversal/default_root.ts";
 import type {
   AppSnapshot,
   BlockingResult,
@@ -223,17 +222,6 @@ function asHttpFailure(error: unknown, request: PyramidRequest, registry: Regist
   return new HTTPInternalServerError({ detail, cause: error });
 }
 
-// Async views that call spawnBlocking() or a useExecutor() function get the same mapping.
-function executorErrorsTweenFactory(handler: Handler, registry: Registry): Handler {
-  return async function executorErrorsTween(request: PyramidRequest): Promise<Response> {
-    try {
-      return await handler(request);
-    } catch (error) {
-      throw asHttpFailure(error, request, registry);
-    }
-  };
-}
-
 async function install(host: ExtensionHost): Promise<void> {
   const registry = host.registry;
   for (const [name, handler] of Object.entries(SERVICES)) registerService(name, handler);
@@ -250,10 +238,10 @@ async function install(host: ExtensionHost): Promise<void> {
     return started;
   }
   registry.registerUtility(EXECUTOR, ensureExecutor);
-  if (!registry.tweens.some((t) => t.name === "aio.executor_errors")) {
-    addTween(registry, executorErrorsTweenFactory, {
-      name: "aio.executor_errors",
-      under: EXCVIEW,
+  // Async views calling spawnBlocking() or a useExecutor() function get the same mapping.
+  if (!registry.errorTranslators.some((t) => t.name === "executorErrors")) {
+    registry.errorTranslators.push(function executorErrors(error, request) {
+      return asHttpFailure(error, request, registry);
     });
   }
   host.onReady(async () => {

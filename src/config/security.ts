@@ -11,7 +11,7 @@ import type { Registry } from "./registry.ts";
 import { LegacySecurityPolicy, type SecurityPolicy } from "../security/security_policy.ts";
 import type { AuthenticationPolicy } from "../security/callback_policy.ts";
 import type { AuthorizationPolicy } from "../security/acl.ts";
-import type { AppExtension } from "../router/extension.ts";
+import type { AppExtension } from "../extension.ts";
 
 function requireMethods(what: string, policy: unknown, methods: string[], example: string): void {
   const missing = policy === null || typeof policy !== "object"

@@ -1,14 +1,16 @@
-// The built-in view derivers. Each is small and reads its own view option; the ones whose
-// policy comes from elsewhere (CSRF) refuse clearly until that policy exists.
+/**
+ * The built-in view derivers. Each is small and reads its own view option; the ones whose
+ * policy comes from elsewhere (CSRF) refuse clearly until that policy exists. `secured_view`
+ * lives with the rest of security, in `src/security/secured_view.ts`.
+ *
+ * @module
+ */
 import { ConfigurationError } from "../errors.ts";
 import { HTTPException } from "../httpexceptions.ts";
 import type { PyramidRequest } from "../request/request.ts";
 import { type Renderer, toRenderedResponse } from "../rendering/renderer.ts";
 import type { DerivedView, ViewDeriver, ViewDeriverInfo } from "./derivers.ts";
 import type { MappedView } from "./mapper.ts";
-
-/** `secured_view`: enforces the view's permission; see `src/security/secured_view.ts`. */
-export { securedView } from "../security/secured_view.ts";
 
 /** `csrf_view`: `requireCsrf: true` needs a CSRF storage policy; refused until one exists. */
 export const csrfView: ViewDeriver = function csrfView(view, info) {
