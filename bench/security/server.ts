@@ -1,9 +1,11 @@
 /**
  * The security benchmark's server: one async JSON view at `/data`, either with no security
- * at all (`plain`) or protected by a permission (`secured`: AuthTkt authentication with an
+ * at all (`plain`), with no security but reading the Cookie header (`headers`: what Deno charges
+ * for materialising a request's headers, which security must do), or protected by a permission
+ * (`secured`: AuthTkt authentication with an
  * async groupfinder, ACL authorization, the view's `permission: "read"`).
  *
- * Started through `server_plain.ts PORT` and `server_secured.ts PORT`.
+ * Started through `server_plain.ts`, `server_headers.ts` and `server_secured.ts` (`PORT`).
  *
  * @module
  */
@@ -13,6 +15,7 @@ import {
   Allow,
   AuthTktAuthenticationPolicy,
   Configurator,
+  type PyramidRequest,
 } from "@aio/pyramid";
 import { listen } from "../http/_listen.ts";
 
@@ -40,15 +43,17 @@ export async function makeApp(mode: string) {
     config.setAuthorizationPolicy(new ACLAuthorizationPolicy());
   }
   config.addRoute("data", "/data");
+  const readsHeaders = mode === "headers";
   // deno-lint-ignore require-await -- async is what keeps the view on the event loop
-  config.addView(async function data() {
+  config.addView(async function data(request: PyramidRequest) {
+    if (readsHeaders && request.headers.get("cookie") === null) return { ...BODY, ok: false };
     return BODY;
   }, { routeName: "data", renderer: "json", permission: secured ? "read" : undefined });
   return await config.makeApp();
 }
 
 /** Serves the app for `mode` on the port the harness gave (see `../http/_listen.ts`). */
-export async function serveMode(mode: "plain" | "secured"): Promise<void> {
+export async function serveMode(mode: "plain" | "headers" | "secured"): Promise<void> {
   const app = await makeApp(mode);
   listen(app.fetch, () => app.close());
 }

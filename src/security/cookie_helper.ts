@@ -225,11 +225,13 @@ export class AuthTktCookieHelper {
     const key = ip === "0.0.0.0" ? raw : `${ip} ${raw}`;
     const verified = this.#verified.get(key) ?? this.#verify(key, raw, ip);
     if (!verified) return null;
-    const now = this.#now();
     const { timeout, reissueTime } = this.#options;
-    if (timeout && verified.timestamp + timeout < now) return null;
-    if (reissueTime !== undefined && now - verified.timestamp > reissueTime) {
-      this.#reissue(request, verified.userid, verified.tokens.filter(Boolean));
+    if (timeout || reissueTime !== undefined) {
+      const now = this.#now();
+      if (timeout && verified.timestamp + timeout < now) return null;
+      if (reissueTime !== undefined && now - verified.timestamp > reissueTime) {
+        this.#reissue(request, verified.userid, verified.tokens.filter(Boolean));
+      }
     }
     // The cached identity is frozen; only a bytes userid (which cannot be) is copied.
     return verified.userid instanceof Uint8Array
