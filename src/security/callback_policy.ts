@@ -98,7 +98,10 @@ export abstract class CallbackAuthenticationPolicy implements AuthenticationPoli
     });
   }
 
-  /** `[Everyone]`, or `[Everyone, Authenticated, userid, ...groups]` for a known user. */
+  /**
+   * `[Everyone]`, or `[Everyone, Authenticated, userid, ...groups]` for a known user. The userid
+   * is listed as a string (`42` → `"42"`), since ACE principals are strings.
+   */
   effectivePrincipals(request: PyramidRequest): MaybePromise<string[]> {
     return chain(this.unauthenticatedUserid(request), (claimed) => {
       const userid = clean(claimed ?? null);
