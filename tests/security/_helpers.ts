@@ -19,15 +19,17 @@ export function pyramidMissing(): string | null {
   };
   if (probe()) return null;
   if (Deno.uid() === 0) {
-    try {
-      new Deno.Command("apt-get", {
-        args: ["install", "-y", "-q", "python3-pyramid"],
-        env: { DEBIAN_FRONTEND: "noninteractive" },
-        stdin: "null",
-        stdout: "null",
-        stderr: "null",
-      }).outputSync();
-    } catch { /* reported below */ }
+    for (const args of [["update", "-q"], ["install", "-y", "-q", "python3-pyramid"]]) {
+      try {
+        new Deno.Command("apt-get", {
+          args,
+          env: { DEBIAN_FRONTEND: "noninteractive" },
+          stdin: "null",
+          stdout: "null",
+          stderr: "null",
+        }).outputSync();
+      } catch { /* reported below */ }
+    }
     if (probe()) return null;
   }
   return `python3-pyramid is not importable by ${PYTHON} and could not be installed with apt-get`;
