@@ -23,6 +23,7 @@ import { logError } from "./_log.ts";
 import { defaultRootFactory } from "./_default_root.ts";
 import { installExecutor } from "../views/_blocking.ts";
 import { installBroker } from "../broadcast/_install.ts";
+import { HostPolicy } from "../request/host.ts";
 
 /**
  * The Hono instance under an app, as the framework exposes it: add Hono middleware with
@@ -312,14 +313,21 @@ export async function buildApp(registry: Registry, setups: AppSetup[] = []): Pro
     const chain: Handler = buildTweenChain(registry, router);
     const RequestClass = requestClassFor(registry);
 
+    const hosts = new HostPolicy(registry.settings);
     hono.all("*", function pyramid(c) {
-      return chain(new RequestClass(c.req.raw, registry, c.env as RequestInfo | undefined));
+      const info = c.env as RequestInfo | undefined;
+      const raw = hosts.check(c.req.raw, info);
+      if (raw instanceof Response) return raw;
+      return chain(new RequestClass(raw, registry, info));
     });
     hono.onError(function pyramidSafetyNet(error, c) {
       // Only errors raised above the excview tween (in a tween near INGRESS) land here.
       return renderError(error, new RequestClass(c.req.raw, registry), undefined, registry);
     });
-    app.setDirectHandler(async function pyramidDirect(raw, info) {
+    app.setDirectHandler(async function pyramidDirect(received, info) {
+      // Before routing: a bad or unknown Host is a 400, and routing sees only the target path.
+      const raw = hosts.check(received, info);
+      if (raw instanceof Response) return raw;
       const request = new RequestClass(raw, registry, info);
       let response: Response;
       try {
