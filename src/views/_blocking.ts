@@ -14,6 +14,7 @@ import {
   HTTPServiceUnavailable,
 } from "../httpexceptions.ts";
 import { logError } from "../router/_log.ts";
+import { RefusalLog } from "./_refusals.ts";
 import { type MappedView, setBlockingViewMapper, type ViewMapperOptions } from "./mapper.ts";
 import { setBlockingWebsocketRunner } from "../websocket/mapper.ts";
 import type { WebsocketConnection } from "../websocket/connection.ts";
@@ -140,12 +141,28 @@ function decode(result: BlockingResult, request: PyramidRequest): unknown {
 }
 
 /**
- * A 5xx HTTP exception from the executor (a timeout, a dead worker, a full queue) is logged,
- * and outside `aio.debug` its detail — which names module paths — stays out of the body.
+ * A 5xx HTTP exception from the executor is logged — a full queue (503) or a timeout (504)
+ * as one rate-limited line (overload is expected), a dead worker with its stack — and outside
+ * `aio.debug` its detail, which names module paths, stays out of the body.
  */
-function serverSideFailure(error: unknown, request: PyramidRequest, registry: Registry): unknown {
+function serverSideFailure(
+  error: unknown,
+  request: PyramidRequest,
+  registry: Registry,
+  refusals: RefusalLog,
+  pool: Executor,
+): unknown {
   if (!(error instanceof HTTPException) || error.status < 500) return error;
-  logError("The executor could not complete a blocking view", error, request);
+  const what = `${request.method} ${request.pathname}`;
+  if (error.status === 503) {
+    const { workers, queued } = pool.stats;
+    const detail = `${workers} worker${workers === 1 ? "" : "s"}, ${queued} waiting`;
+    if (pool.closed) refusals.record("closed", `503 ${what}: the executor is shutting down`, "");
+    else refusals.record("queue full", `503 ${what}: executor queue full (${detail})`, detail);
+  } else if (error.status === 504) {
+    const limit = `over ${registry.executor.timeoutMs} ms, aio.executor.timeout_ms`;
+    refusals.record("timeout", `504 ${what}: the blocking view ran ${limit}`, limit);
+  } else logError("The executor could not complete a blocking view", error, request);
   if (registry.aio.debug) return error;
   const Class = error.constructor as new (options: HTTPExceptionOptions) => HTTPException;
   return new Class({ headers: error.headers });
@@ -156,6 +173,8 @@ export function installExecutor(app: App): void {
   const registry = app.registry;
   const appId = crypto.randomUUID();
   let executor: Executor | undefined;
+  const refusals = new RefusalLog();
+  app.onClose(() => refusals.close());
 
   function ensureExecutor(): Executor {
     if (executor) return executor;
@@ -201,7 +220,7 @@ export function installExecutor(app: App): void {
           { context: request },
         );
       } catch (error) {
-        throw serverSideFailure(error, request, registry);
+        throw serverSideFailure(error, request, registry, refusals, pool);
       }
       return decode(result as BlockingResult, request);
     } satisfies MappedView;
