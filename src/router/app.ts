@@ -24,6 +24,7 @@ import { defaultRootFactory } from "./_default_root.ts";
 import { installExecutor } from "../views/_blocking.ts";
 import { installBroker } from "../broadcast/_install.ts";
 import { HostPolicy } from "../request/host.ts";
+import { StallDetector } from "./stall.ts";
 
 /**
  * The Hono instance under an app, as the framework exposes it: add Hono middleware with
@@ -153,7 +154,11 @@ async function resolveView(registration: ViewRegistration): Promise<unknown> {
   return found;
 }
 
-async function compileView(registry: Registry, registration: ViewRegistration): Promise<ViewEntry> {
+async function compileView(
+  registry: Registry,
+  registration: ViewRegistration,
+  stall?: StallDetector,
+): Promise<ViewEntry> {
   const routeName = registration.routeName;
   if (routeName !== undefined && !registry.routesByName.has(routeName)) {
     const known = [...registry.routesByName.keys()].join(", ") || "none";
@@ -183,7 +188,8 @@ async function compileView(registry: Registry, registration: ViewRegistration): 
   }
   const Mapper = registration.mapper ?? classMapper(view) ?? registry.defaultMapper ??
     CoroutineOrExecutorMapper;
-  const mapped = await new Mapper({ registration: resolved, registry }).mapView(view);
+  const plain = await new Mapper({ registration: resolved, registry }).mapView(view);
+  const mapped = stall ? stall.watchView(plain, resolved) as typeof plain : plain;
   const rendererName = registration.renderer;
   const renderer: Renderer | undefined = rendererName === undefined
     ? undefined
@@ -284,8 +290,10 @@ export async function buildApp(registry: Registry, setups: AppSetup[] = []): Pro
     installBroker(app);
     for (const setup of setups) await setup(app);
     const entries: ViewEntry[] = [];
+    const stall = StallDetector.fromSettings(registry.settings, registry.aio.debug);
+    if (stall) app.onClose(() => stall.close());
     for (const registration of registry.views) {
-      entries.push(await compileView(registry, registration));
+      entries.push(await compileView(registry, registration, stall));
     }
     const views = new ViewLookup(entries);
     const rootFactory = registry.rootFactory ?? defaultRootFactory;
@@ -331,7 +339,7 @@ export async function buildApp(registry: Registry, setups: AppSetup[] = []): Pro
       const request = new RequestClass(raw, registry, info);
       let response: Response;
       try {
-        response = await chain(request);
+        response = await (stall ? stall.watchRequest(request, chain) : chain(request));
       } catch (error) {
         response = await renderError(error, request, undefined, registry);
       }
