@@ -13,7 +13,7 @@ export type ProcessReport =
 
 /** What the supervisor tells a server process. */
 export type SupervisorOrder =
-  | { type: "drain" }
+  | { type: "drain"; handoff: boolean }
   | { type: "publish"; namespace: string; batch: unknown };
 
 const HEADER = 4;

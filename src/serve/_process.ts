@@ -14,6 +14,24 @@ import { type RunningServer, serve } from "./serve.ts";
 import type { ServableApp } from "../settings/load.ts";
 
 const RUNAWAY_CHECK_MS = 200;
+// Handing the port over (reload, replacement): for this long before it stops accepting, the
+// process answers with "Connection: close", so busy keep-alive clients reconnect (to the
+// new processes) after a complete response instead of racing Deno's close of idle
+// connections.
+const HANDOFF_MS = 500;
+
+function withConnectionClose(response: Response): Response {
+  if (response.status === 101) return response;
+  try {
+    response.headers.set("connection", "close");
+    return response;
+  } catch {
+    // Immutable headers (a fetched or Response.redirect() response): copy them.
+    const copy = new Response(response.body, response);
+    copy.headers.set("connection", "close");
+    return copy;
+  }
+}
 
 function stackOf(error: unknown): string {
   let text = "";
@@ -46,11 +64,16 @@ async function main(): Promise<number> {
   let server: RunningServer | undefined;
   let bridge: ProcessBridge | undefined;
   let draining: Promise<number> | undefined;
+  let handingOff = false;
   let finish!: (code: number) => void;
   const finished = new Promise<number>((resolve) => (finish = resolve));
-  const drain = (): Promise<number> =>
+  const drain = (handoff = false): Promise<number> =>
     draining ??= (async () => {
       let code = 0;
+      if (handoff && server) {
+        handingOff = true;
+        await new Promise((resolve) => setTimeout(resolve, HANDOFF_MS));
+      }
       try {
         await server?.shutdown();
       } catch (error) {
@@ -67,7 +90,7 @@ async function main(): Promise<number> {
   // The supervisor's orders; when its socket closes (it was killed), drain and exit.
   const orders = (async () => {
     for await (const order of ipc.messages()) {
-      if (order.type === "drain") drain();
+      if (order.type === "drain") drain(order.handoff);
       else if (order.type === "publish") bridge?.deliver(order.namespace, order.batch);
     }
     drain();
@@ -93,10 +116,12 @@ async function main(): Promise<number> {
       recycling = true;
       ipc.send({ type: "recycle", reason });
     };
-    const counted: ServableApp = limit === Infinity ? app : {
+    const counted: ServableApp = {
       fetch(request, info) {
         if (++served === limit) recycle(`it served ${served} requests (max_requests)`);
-        return app.fetch(request, info);
+        const response = app.fetch(request, info);
+        if (!handingOff) return response;
+        return Promise.resolve(response).then(withConnectionClose);
       },
       close: () => app.close(),
     };

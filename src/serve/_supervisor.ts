@@ -40,6 +40,7 @@ class ServerProcess {
   readonly startedAt = performance.now();
   state: "starting" | "serving" | "retiring" = "starting";
   replacing = false;
+  handoff = false;
   ipc: IpcChannel<ProcessReport, SupervisorOrder> | undefined;
   executorWorkers = 0;
   readonly listening: Promise<Listening>;
@@ -79,11 +80,15 @@ class ServerProcess {
     return this.child.pid;
   }
 
-  /** Stops accepting, finishes in-flight requests, exits; killed if it overstays. */
-  retire(graceMs: number): void {
+  /**
+   * Stops accepting, finishes in-flight requests, exits; killed if it overstays. `handoff`:
+   * other processes go on serving the port, so first tell keep-alive clients to move.
+   */
+  retire(graceMs: number, handoff = false): void {
     if (this.state === "retiring") return;
     this.state = "retiring";
-    if (this.ipc) this.ipc.send({ type: "drain" });
+    this.handoff = handoff;
+    if (this.ipc) this.ipc.send({ type: "drain", handoff });
     else this.signal("SIGTERM");
     this.#killTimer = setTimeout(() => this.signal("SIGKILL"), graceMs + EXIT_SLACK_MS);
   }
@@ -191,7 +196,7 @@ export class Supervisor {
         process = this.#processes.get(report.id);
         if (!process) break;
         process.ipc = ipc;
-        if (process.state === "retiring") ipc.send({ type: "drain" });
+        if (process.state === "retiring") ipc.send({ type: "drain", handoff: process.handoff });
       } else if (process) this.#handle(process, report);
     }
     await ipc.close();
@@ -309,7 +314,7 @@ export class Supervisor {
       return;
     }
     if (process.generation !== this.#generation) replacement.retire(0);
-    process.retire(this.#config.server.gracePeriodMs);
+    process.retire(this.#config.server.gracePeriodMs, true);
   }
 
   async #reload(): Promise<void> {
@@ -326,7 +331,7 @@ export class Supervisor {
       const old = [...this.#processes.values()];
       const started = await this.#startGeneration(config);
       this.#config = config;
-      for (const process of old) process.retire(this.#config.server.gracePeriodMs);
+      for (const process of old) process.retire(this.#config.server.gracePeriodMs, true);
       this.#announce("Reloaded: serving on", started);
     } catch (error) {
       this.#generation = previousGeneration;

@@ -82,7 +82,8 @@ Deno.test("supervisor: kill -9 restarts, a runaway worker's process is replaced,
       "a runaway blocking view: 504, its process replaced, the core idle again",
       async () => {
         const before = childrenOf(supervisor);
-        assert.ok(await coresUsed(before) < 0.25, "idle before the runaway");
+        const idle = await coresUsed(before);
+        assert.ok(idle < 0.1, `${idle} cores used before the runaway`);
         let pinging = true;
         const failures: string[] = [];
         let answered = 0;
@@ -104,9 +105,10 @@ Deno.test("supervisor: kill -9 restarts, a runaway worker's process is replaced,
           assert.equal(spin.status, 504);
           await spin.body?.cancel();
           const answeredAt = Date.now();
-          // The measurement can see a runaway: after its 504 the thread still burns a core.
+          // The measurement can see a runaway: after its 504 the thread still burns CPU (a
+          // whole core on an idle machine; on the shared build machine, whatever it gets).
           const spinning = await coresUsed(before, 300);
-          assert.ok(spinning > 0.5, `${spinning} cores used right after the 504`);
+          assert.ok(spinning >= 0.1, `${spinning} cores used right after the 504`);
           await cli.stdout.waitFor(/Replacing server process \d+: its executor abandoned a worker/);
           const gone = await eventually("the runaway's process to exit", () => {
             const now = childrenOf(supervisor);
@@ -114,10 +116,10 @@ Deno.test("supervisor: kill -9 restarts, a runaway worker's process is replaced,
           });
           const exitedAfterMs = Date.now() - answeredAt;
           // Replacement start-up (a new Deno process loading the app) comes on top of the grace.
-          assert.ok(exitedAfterMs < GRACE_MS + 5000, `exited ${exitedAfterMs} ms after the 504`);
+          assert.ok(exitedAfterMs < GRACE_MS + 6500, `exited ${exitedAfterMs} ms after the 504`);
           assert.equal(cpuTicks(gone), undefined);
           await eventually("every server process idle", async () => {
-            return await coresUsed([supervisor, ...childrenOf(supervisor)]) < 0.25;
+            return await coresUsed([supervisor, ...childrenOf(supervisor)]) < 0.1;
           }, 5000);
           console.log(`runaway: its process exited ${exitedAfterMs} ms after the 504`);
         } finally {
