@@ -350,7 +350,10 @@ export class Supervisor {
     this.#stopping = true;
     for (const timer of this.#restartTimers) clearTimeout(timer);
     this.#restartTimers.clear();
-    console.log(`Received ${signal}: shutting down ${this.#processes.size} server processes.`);
+    const count = this.#processes.size;
+    console.log(
+      `Received ${signal}: shutting down ${count} server process${count === 1 ? "" : "es"}.`,
+    );
     for (const process of this.#processes.values()) {
       process.retire(this.#config.server.gracePeriodMs);
     }
@@ -358,7 +361,7 @@ export class Supervisor {
   }
 
   #force(signal: Deno.Signal): void {
-    console.error(`Received ${signal} again: stopping server processes without waiting.`);
+    console.error(`Received ${signal} again: exiting without waiting.`);
     this.#stopping = true;
     for (const process of this.#processes.values()) process.signal("SIGKILL");
     this.#done(1);

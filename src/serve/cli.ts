@@ -3,7 +3,7 @@
  * ini file (default `development.ini` in the current directory), builds the app
  * its `[app:main] use =` names, and serves it as `[server:main]` says:
  *
- * - `workers = N` with `server_model = processes` (the default when N > 1): a supervisor
+ * - `server_model = processes` (the default) with `workers = N`: a supervisor
  *   and N server processes sharing the port. A process that dies is restarted (with
  *   back-off); one whose executor abandoned a runaway worker, or that served
  *   `max_requests` (+ up to `max_requests_jitter`), is replaced (the new one starts, then

@@ -108,9 +108,9 @@ export interface ServerSection {
   /** `workers`: server isolates or processes sharing the port, default `1`. */
   workers: number;
   /**
-   * `server_model`: `processes` (a supervisor and `workers` server processes; the default
-   * when `workers` > 1) or `isolates` (one process; `workers` > 1 runs that many Worker
-   * isolates). With `isolates` and `workers = 1` the app runs on the main isolate.
+   * `server_model`: `processes` (the default: a supervisor and `workers` server processes)
+   * or `isolates` (one process; `workers` > 1 runs that many Worker isolates). With
+   * `isolates` and `workers = 1` the app runs on the main isolate.
    */
   serverModel: "isolates" | "processes";
   /** `max_requests`: a server process is replaced after this many requests; `0` (default) never. */
@@ -296,7 +296,7 @@ function readServer(document: IniDocument, file: string): ServerSection {
     host: host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host,
     port: integer("port", 6543, 0, 65535, "a TCP port"),
     workers,
-    serverModel: model ?? (workers > 1 ? "processes" : "isolates"),
+    serverModel: model ?? "processes",
     maxRequests: integer("max_requests", 0, 0, 1_000_000_000, "a number of requests"),
     maxRequestsJitter: integer("max_requests_jitter", 0, 0, 1_000_000_000, "a number of requests"),
     accessLog,

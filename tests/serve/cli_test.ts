@@ -22,7 +22,7 @@ Deno.test("serve CLI: serves, logs each request, shuts down on SIGTERM with exit
   await withServer(appIni(), async (url, cli) => {
     assert.match(
       cli.stdout.text,
-      /Serving on http:\/\/127\.0\.0\.1:\d+ \(1 server isolate, no executor workers\)/,
+      /Serving on http:\/\/127\.0\.0\.1:\d+ \(1 server process, no executor workers\)/,
     );
     const response = await fetch(`${url}/hello?x=1`);
     assert.equal(response.status, 200);

@@ -10,7 +10,12 @@ const CONFIG = fileURLToPath(new URL("../../deno.json", import.meta.url));
 const ini = (server: string) =>
   `[app:main]\nuse = ${FIXTURE}#main\n\n[server:main]\nhost = 127.0.0.1\nport = 0\n${server}\n`;
 
-for (const [model, server] of [["main isolate", ""], ["processes", "workers = 2"]]) {
+for (
+  const [model, server] of [["main isolate", "server_model = isolates"], [
+    "processes",
+    "workers = 2",
+  ]]
+) {
   Deno.test(`deno task serve (${model}): a process-group SIGTERM completes the request in flight`, async () => {
     await withIni(ini(server), async (file) => {
       // detached: the task gets a process group of its own, as under a process manager.
@@ -26,6 +31,12 @@ for (const [model, server] of [["main isolate", ""], ["processes", "workers = 2"
       const stderr = new Output(child.stderr);
       try {
         const [, url] = await stdout.waitFor(/Serving on (http:\/\/\S+)/);
+        assert.match(
+          stdout.text,
+          model === "processes"
+            ? /\(2 server processes, no executor workers\)/
+            : /\(1 server isolate, no executor workers\)/,
+        );
         const slow = fetch(`${url}/slow?ms=1200`);
         await stdout.waitFor(/slow request started/);
         Deno.kill(-child.pid, "SIGTERM");
@@ -50,20 +61,22 @@ for (const [model, server] of [["main isolate", ""], ["processes", "workers = 2"
   });
 }
 
-Deno.test("serve CLI: a second SIGTERM more than a second later exits at once with 1", async () => {
-  await withServer(ini(""), async (url, cli) => {
-    const slow = fetch(`${url}/slow?ms=5000`).then((r) => r.text()).catch((e) => e);
-    await cli.stdout.waitFor(/slow request started/);
-    cli.child.kill("SIGTERM");
-    await cli.stdout.waitFor(/Received SIGTERM: shutting down/);
-    await new Promise((resolve) => setTimeout(resolve, 1200));
-    cli.child.kill("SIGTERM");
-    const status = await cli.finish();
-    assert.equal(status.code, 1);
-    assert.match(cli.stderr.text, /Received SIGTERM again: exiting without waiting/);
-    assert.ok((await slow) instanceof Error, "the slow request was cut off");
+for (const [model, server] of [["main isolate", "server_model = isolates"], ["processes", ""]]) {
+  Deno.test(`serve CLI (${model}): a second SIGTERM a second later exits at once with 1`, async () => {
+    await withServer(ini(server), async (url, cli) => {
+      const slow = fetch(`${url}/slow?ms=5000`).then((r) => r.text()).catch((e) => e);
+      await cli.stdout.waitFor(/slow request started/);
+      cli.child.kill("SIGTERM");
+      await cli.stdout.waitFor(/Received SIGTERM: shutting down/);
+      await new Promise((resolve) => setTimeout(resolve, 1200));
+      cli.child.kill("SIGTERM");
+      const status = await cli.finish();
+      assert.equal(status.code, 1);
+      assert.match(cli.stderr.text, /Received SIGTERM again: exiting without waiting/);
+      assert.ok((await slow) instanceof Error, "the slow request was cut off");
+    });
   });
-});
+}
 
 for (
   const [model, server] of [
