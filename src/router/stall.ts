@@ -4,12 +4,13 @@
  * the event loop was blocked longer than that, a warning names what was running — the view
  * (its name and `file:line`), its route and the request line — and for how long.
  *
- * Two measurements cover the two ways an async view blocks:
- * - the synchronous part of every view call (and of every request's tween chain) is timed
- *   directly: a view that spins before its first `await` is named exactly;
- * - a heartbeat timer notices a late tick: blocking after an `await`, where no frame of
- *   ours is on the stack, is blamed on the view that settles right after the gap, or else
- *   on the view (or request) entered most recently among those still in flight.
+ * It costs one field write per request and per view, and one clock read per view call:
+ * - a heartbeat timer stamps the time every `threshold / 4` ms while the loop is free;
+ * - when a view call returns, the time since the last stamp says whether the loop was held
+ *   meanwhile; a view that spins before its first `await` is named exactly this way;
+ * - a late heartbeat (blocking after an `await`, where no frame of ours is on the stack)
+ *   is blamed on the view — or, before any view started, the request — entered most
+ *   recently.
  *
  * @module
  */
@@ -24,15 +25,9 @@ export const STALL_WARNING_SETTING = "aio.stall_warning_ms";
 /** The default when `aio.debug` is on. */
 export const DEFAULT_STALL_WARNING_MS = 100;
 
-interface Running {
-  request: PyramidRequest;
-  view?: ViewRegistration;
-}
-
 type MappedCall = (context: unknown, request: PyramidRequest) => unknown;
 
-function describe(running: Running): string {
-  const { request, view } = running;
+function describe(request: PyramidRequest, view: ViewRegistration | undefined): string {
   const line = `${request.method} ${request.pathname}`;
   const route = request.matchedRoute ? ` on route '${request.matchedRoute.name}'` : "";
   if (!view) return `a tween or the router (no view had started) while handling ${line}`;
@@ -52,12 +47,12 @@ export class StallDetector {
   /** The threshold in milliseconds. */
   readonly thresholdMs: number;
   #log: (line: string) => void;
-  #inFlight = new Set<Running>();
-  #latest: Running | undefined;
   #interval: number;
   #timer: ReturnType<typeof setInterval> | undefined;
-  #lastTick = performance.now();
-  #reportedAt = 0;
+  // The last heartbeat, or the last view return that reported a stall.
+  #mark = Date.now();
+  #latestRequest: PyramidRequest | undefined;
+  #latestView: ViewRegistration | undefined;
 
   /** A detector for `thresholdMs`; `log` defaults to `console.warn`. */
   constructor(thresholdMs: number, log: (line: string) => void = (line) => console.warn(line)) {
@@ -78,66 +73,32 @@ export class StallDetector {
     return ms > 0 ? new StallDetector(ms) : undefined;
   }
 
-  /** Runs one request's handler chain, timing its synchronous part and tracking it. */
-  async watchRequest(
+  /** Runs one request's handler chain, noting the request for blame. */
+  watchRequest(
     request: PyramidRequest,
     chain: (request: PyramidRequest) => Promise<Response>,
   ): Promise<Response> {
-    this.#start();
-    const running: Running = { request };
-    this.#inFlight.add(running);
-    this.#latest = running;
-    const started = performance.now();
-    let pending: Promise<Response> | undefined;
-    try {
-      pending = chain(request);
-    } finally {
-      this.#measured(started, running);
-    }
-    try {
-      return await pending;
-    } finally {
-      this.#inFlight.delete(running);
-    }
+    // The heartbeat starts with the first request, so an app that is built and never
+    // served (as in most tests) holds no timer.
+    if (this.#timer === undefined) this.#start();
+    this.#latestRequest = request;
+    this.#latestView = undefined;
+    return chain(request);
   }
 
-  /** Wraps a mapped view so its calls are timed and blamed by name. */
+  /** Wraps a mapped view so the calls that held the loop are named. */
   watchView(mapped: MappedCall, registration: ViewRegistration): MappedCall {
     // deno-lint-ignore no-this-alias
     const detector = this;
     return function stallWatchedView(context, request) {
-      const running: Running = { request, view: registration };
-      detector.#inFlight.add(running);
-      detector.#latest = running;
-      const started = performance.now();
-      let result: unknown;
+      detector.#latestRequest = request;
+      detector.#latestView = registration;
       try {
-        result = mapped(context, request);
-      } catch (error) {
-        detector.#inFlight.delete(running);
-        throw error;
+        return mapped(context, request);
       } finally {
-        detector.#measured(started, running);
+        detector.#returned(request, registration);
       }
-      if (result instanceof Promise) {
-        return result.finally(() => detector.#settled(running));
-      }
-      detector.#inFlight.delete(running);
-      return result;
     };
-  }
-
-  // An async view settling right after a late heartbeat: it most likely blocked after an
-  // await (its continuation ran, then it returned); blame it before the tick can't see it.
-  #settled(running: Running): void {
-    this.#inFlight.delete(running);
-    if (this.#timer === undefined) return;
-    const now = performance.now();
-    const late = now - this.#lastTick - this.#interval;
-    if (late > this.thresholdMs && this.#reportedAt <= this.#lastTick) {
-      this.#reportedAt = now;
-      this.#warn(late, describe(running));
-    }
   }
 
   /** Stops the heartbeat. */
@@ -146,47 +107,39 @@ export class StallDetector {
     this.#timer = undefined;
   }
 
-  #measured(started: number, running: Running): void {
-    const now = performance.now();
-    const took = now - started;
-    if (took > this.thresholdMs && this.#reportedAt < started) {
-      this.#reportedAt = now;
-      this.#warn(took, describe(running));
+  #returned(request: PyramidRequest, view: ViewRegistration): void {
+    if (this.#timer === undefined) return;
+    const now = Date.now();
+    // Without a block the heartbeat stamps at least every interval.
+    const held = now - this.#mark - this.#interval;
+    if (held > this.thresholdMs) {
+      this.#mark = now;
+      this.#warn(held + this.#interval / 2, describe(request, view));
     }
   }
 
-  // The heartbeat starts with the first request, so an app that is built and never served
-  // (as in most tests) holds no timer.
   #start(): void {
-    if (this.#timer !== undefined) return;
-    this.#lastTick = performance.now();
+    this.#mark = Date.now();
     this.#timer = setInterval(() => this.#tick(), this.#interval);
     Deno.unrefTimer(this.#timer as unknown as number);
   }
 
   #tick(): void {
-    const now = performance.now();
-    const late = now - this.#lastTick - this.#interval;
-    const previous = this.#lastTick;
-    this.#lastTick = now;
-    // Already reported by a direct measurement inside this gap.
-    if (late <= this.thresholdMs || this.#reportedAt > previous) return;
-    this.#reportedAt = now;
-    const candidates = [...this.#inFlight];
-    const blamed = this.#latest && this.#inFlight.has(this.#latest)
-      ? this.#latest
-      : candidates.at(-1);
-    const what = blamed
-      ? `${describe(blamed)}${
-        candidates.length > 1 ? ` (most recently entered of ${candidates.length} running)` : ""
-      }`
+    const now = Date.now();
+    const held = now - this.#mark - this.#interval;
+    this.#mark = now;
+    if (held <= this.thresholdMs) return;
+    const what = this.#latestRequest
+      ? describe(this.#latestRequest, this.#latestView)
       : "code outside any request (a timer, a websocket or a background task)";
-    this.#warn(late, what);
+    this.#warn(held + this.#interval / 2, what);
   }
 
+  // `ms` is the middle of what the heartbeat can tell: the block lasted between the gap
+  // minus one interval and the whole gap.
   #warn(ms: number, what: string): void {
     this.#log(
-      `[aio.pyramid] The event loop was blocked for ${Math.round(ms)} ms ` +
+      `[aio.pyramid] The event loop was blocked for about ${Math.round(ms)} ms ` +
         `(over ${STALL_WARNING_SETTING} = ${this.thresholdMs}) by ${what}. Every other request ` +
         "waited meanwhile: move blocking work into a plain (non-async) function view, which " +
         "runs in the executor, or await an asynchronous API instead.",

@@ -68,10 +68,11 @@ Deno.test("stall: an async view spinning 200 ms is named; one that awaits 200 ms
     assert.equal(warnings.length, 1, warnings.join("\n"));
     assert.match(
       warnings[0],
-      /^\[aio\.pyramid\] The event loop was blocked for (\d+) ms \(over aio\.stall_warning_ms = 100\) by the view spinning \(file:\/\/\/.*\/tests\/router\/stall_test\.ts:\d+:\d+\) on route 'spinning', while handling GET \/spinning\. Every other request waited meanwhile: move blocking work into a plain \(non-async\) function view/,
+      /^\[aio\.pyramid\] The event loop was blocked for about (\d+) ms \(over aio\.stall_warning_ms = 100\) by the view spinning \(file:\/\/\/.*\/tests\/router\/stall_test\.ts:\d+:\d+\) on route 'spinning', while handling GET \/spinning\. Every other request waited meanwhile: move blocking work into a plain \(non-async\) function view/,
     );
-    const ms = Number(/blocked for (\d+) ms/.exec(warnings[0])![1]);
-    assert.ok(ms >= 195 && ms < 1000, `${ms} ms`);
+    const ms = Number(/blocked for about (\d+) ms/.exec(warnings[0])![1]);
+    // The heartbeat (every 25 ms here) brackets the 200 ms within an interval.
+    assert.ok(ms >= 175 && ms < 1000, `${ms} ms`);
   });
 });
 
@@ -80,7 +81,10 @@ Deno.test("stall: blocking after an await is caught by the heartbeat and blamed 
     assert.equal(await get(`${url}/later?ms=300`), "spun later");
     await new Promise((resolve) => setTimeout(resolve, 100));
     assert.equal(warnings.length, 1, warnings.join("\n"));
-    assert.match(warnings[0], /blocked for \d+ ms .* by the view .*spinningLater .*GET \/later/);
+    assert.match(
+      warnings[0],
+      /blocked for about \d+ ms .* by the view .*spinningLater .*GET \/later/,
+    );
   });
 });
 
