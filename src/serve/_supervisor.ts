@@ -48,12 +48,17 @@ class ServerProcess {
   rejectListening!: (error: Error) => void;
   #killTimer: ReturnType<typeof setTimeout> | undefined;
 
+  readonly id: number;
+  readonly slot: number;
+  readonly generation: number;
+
   constructor(
-    readonly id: number,
-    readonly slot: number,
-    readonly generation: number,
-    args: { file: string; port: number; socket: string },
+    id: number,
+    args: { slot: number; generation: number; file: string; port: number; socket: string },
   ) {
+    this.id = id;
+    this.slot = args.slot;
+    this.generation = args.generation;
     this.child = new Deno.Command(Deno.execPath(), {
       args: [
         "run",
@@ -224,7 +229,9 @@ export class Supervisor {
   }
 
   #spawn(slot: number, generation: number, config: AppConfig): ServerProcess {
-    const process = new ServerProcess(this.#nextId++, slot, generation, {
+    const process = new ServerProcess(this.#nextId++, {
+      slot,
+      generation,
       file: config.file,
       port: this.#port,
       socket: this.#socket,

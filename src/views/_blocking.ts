@@ -157,11 +157,20 @@ function serverSideFailure(
   if (error.status === 503) {
     const { workers, queued } = pool.stats;
     const detail = `${workers} worker${workers === 1 ? "" : "s"}, ${queued} waiting`;
-    if (pool.closed) refusals.record("closed", `503 ${what}: the executor is shutting down`, "");
-    else refusals.record("queue full", `503 ${what}: executor queue full (${detail})`, detail);
+    if (pool.closed) {
+      refusals.record("closed", { line: `503 ${what}: the executor is shutting down`, detail });
+    } else {
+      refusals.record("queue full", {
+        line: `503 ${what}: executor queue full (${detail})`,
+        detail,
+      });
+    }
   } else if (error.status === 504) {
     const limit = `over ${registry.executor.timeoutMs} ms, aio.executor.timeout_ms`;
-    refusals.record("timeout", `504 ${what}: the blocking view ran ${limit}`, limit);
+    refusals.record("timeout", {
+      line: `504 ${what}: the blocking view ran ${limit}`,
+      detail: limit,
+    });
   } else logError("The executor could not complete a blocking view", error, request);
   if (registry.aio.debug) return error;
   const Class = error.constructor as new (options: HTTPExceptionOptions) => HTTPException;

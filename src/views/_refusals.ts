@@ -34,7 +34,7 @@ export class RefusalLog {
    * Logs `line` at once when nothing was refused in the last second; otherwise counts it
    * (with `detail`, the latest state, for the summary).
    */
-  record(kind: RefusalKind, line: string, detail: string): void {
+  record(kind: RefusalKind, { line, detail }: { line: string; detail: string }): void {
     if (this.#timer === undefined) {
       this.#log(`[aio.pyramid] ${line}`);
       this.#startWindow();
