@@ -147,10 +147,13 @@ function decode(result: BlockingResult, request: PyramidRequest): unknown {
  */
 function serverSideFailure(
   error: unknown,
-  request: PyramidRequest,
-  registry: Registry,
-  refusals: RefusalLog,
-  pool: Executor,
+  { request, registry, refusals, pool, label }: {
+    request: PyramidRequest;
+    registry: Registry;
+    refusals: RefusalLog;
+    pool: Executor;
+    label: string;
+  },
 ): unknown {
   if (!(error instanceof HTTPException) || error.status < 500) return error;
   const what = `${request.method} ${request.pathname}`;
@@ -158,17 +161,21 @@ function serverSideFailure(
     const { workers, queued } = pool.stats;
     const detail = `${workers} worker${workers === 1 ? "" : "s"}, ${queued} waiting`;
     if (pool.closed) {
-      refusals.record("closed", { line: `503 ${what}: the executor is shutting down`, detail });
+      refusals.record("closed", {
+        line: `503 ${what} (view ${label}): the executor is shutting down`,
+        detail,
+      });
     } else {
       refusals.record("queue full", {
-        line: `503 ${what}: executor queue full (${detail})`,
+        line: `503 ${what} (view ${label}): executor queue full (${detail})`,
         detail,
       });
     }
   } else if (error.status === 504) {
     const limit = `over ${registry.executor.timeoutMs} ms, aio.executor.timeout_ms`;
+    // The executor's detail names the view: "…#loops ran longer than 300 ms in the executor…".
     refusals.record("timeout", {
-      line: `504 ${what}: the blocking view ran ${limit}`,
+      line: `504 ${what}: ${error.detail ?? `the blocking view ran ${limit}`}`,
       detail: limit,
     });
   } else logError("The executor could not complete a blocking view", error, request);
@@ -229,7 +236,7 @@ export function installExecutor(app: App): void {
           { context: request },
         );
       } catch (error) {
-        throw serverSideFailure(error, request, registry, refusals, pool);
+        throw serverSideFailure(error, { request, registry, refusals, pool, label: name });
       }
       return decode(result as BlockingResult, request);
     } satisfies MappedView;
