@@ -18,12 +18,10 @@
 import { formatSite } from "../_callsite.ts";
 import type { ViewRegistration } from "../config/registry.ts";
 import type { PyramidRequest } from "../request/request.ts";
-import { asInt } from "../config/settings.ts";
 
-/** The setting: a duration in milliseconds; `0` turns the detector off. */
-export const STALL_WARNING_SETTING = "aio.stall_warning_ms";
-/** The default when `aio.debug` is on. */
-export const DEFAULT_STALL_WARNING_MS = 100;
+// The setting (read through the aio.* schema as `registry.aio.stallWarningMs`, which applies
+// the default of 100 under aio.debug), named in the warning.
+const STALL_WARNING_SETTING = "aio.stall_warning_ms";
 
 type MappedCall = (context: unknown, request: PyramidRequest) => unknown;
 
@@ -39,7 +37,8 @@ function describe(request: PyramidRequest, view: ViewRegistration | undefined): 
  *
  * @example Wrapping a request handler
  * ```ts ignore
- * const stall = StallDetector.fromSettings(registry.settings, registry.aio.debug);
+ * const ms = registry.aio.stallWarningMs;
+ * const stall = ms > 0 ? new StallDetector(ms) : undefined;
  * const response = await (stall ? stall.watchRequest(request, chain) : chain(request));
  * ```
  */
@@ -59,18 +58,6 @@ export class StallDetector {
     this.thresholdMs = thresholdMs;
     this.#log = log;
     this.#interval = Math.max(5, Math.floor(thresholdMs / 4));
-  }
-
-  /** The detector the settings ask for, or `undefined` when it is off. */
-  static fromSettings(
-    settings: Readonly<Record<string, unknown>>,
-    debug: boolean,
-  ): StallDetector | undefined {
-    const value = settings[STALL_WARNING_SETTING];
-    const ms = value === undefined || value === ""
-      ? (debug ? DEFAULT_STALL_WARNING_MS : 0)
-      : asInt(value, STALL_WARNING_SETTING);
-    return ms > 0 ? new StallDetector(ms) : undefined;
   }
 
   /** Runs one request's handler chain, noting the request for blame. */
