@@ -44,6 +44,9 @@ class ServerProcess {
   ipc: IpcChannel<ProcessReport, SupervisorOrder> | undefined;
   executorWorkers = 0;
   readonly listening: Promise<Listening>;
+  // Settles once everything the process sent has been read (its socket closed).
+  readonly talked: Promise<void>;
+  endTalk!: () => void;
   resolveListening!: (report: Listening) => void;
   rejectListening!: (error: Error) => void;
   #killTimer: ReturnType<typeof setTimeout> | undefined;
@@ -79,6 +82,7 @@ class ServerProcess {
       this.rejectListening = reject;
     });
     this.listening.catch(() => {});
+    this.talked = new Promise((resolve) => (this.endTalk = resolve));
   }
 
   get pid(): number {
@@ -204,6 +208,7 @@ export class Supervisor {
         if (process.state === "retiring") ipc.send({ type: "drain", handoff: process.handoff });
       } else if (process) this.#handle(process, report);
     }
+    process?.endTalk();
     await ipc.close();
   }
 
@@ -237,7 +242,14 @@ export class Supervisor {
       socket: this.#socket,
     });
     this.#processes.set(process.id, process);
-    process.child.status.then((status) => this.#exited(process, status));
+    process.child.status.then(async (status) => {
+      // A process that reports a start-up error and exits: read the report before the exit
+      // (a process that never connected is given a moment).
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([process.talked, new Promise((r) => (timer = setTimeout(r, 1000)))]);
+      clearTimeout(timer);
+      this.#exited(process, status);
+    });
     return process;
   }
 
