@@ -12,6 +12,7 @@ import type { Registry, RootFactory, Route } from "../config/registry.ts";
 import { NewRequest, NewResponse } from "../config/events.ts";
 import type { Handler } from "../config/tweens.ts";
 import { traverse } from "../traversal/mod.ts";
+import { traverseMatched } from "../traversal/dispatch.ts";
 import type { ViewLookup } from "../views/lookup.ts";
 import { logError } from "./_log.ts";
 import { RouteTable } from "../routing/route_table.ts";
@@ -28,10 +29,6 @@ export interface RouterTables {
   rootFactory: RootFactory;
   /** Whether some route predicate reads form parameters (so the body is read first). */
   routingReadsBody: boolean;
-}
-
-function segments(path: string): string[] {
-  return path.split("/").filter((s) => s !== "");
 }
 
 // Sets request.matchdict and request.matchedRoute for the first matching route.
@@ -80,15 +77,10 @@ export function makeRouter(tables: RouterTables): Handler {
       let root = (route.factory ?? rootFactory)(request);
       if (root instanceof Promise) root = await root;
       request.root = root;
-      if (route.compiled.starName === "traverse") {
-        Object.assign(request, await traverse(root, segments(matchdict.traverse)));
-      } else {
-        request.context = root;
-        request.virtualRoot = root;
-        if (route.compiled.starName !== undefined) {
-          request.subpath = segments(matchdict[route.compiled.starName]);
-        }
-      }
+      // {traverse}/*traverse, *subpath/{subpath} and X-Vhm-Root, as Pyramid's traverser.
+      let found = traverseMatched(root, matchdict, request.headers.get("x-vhm-root"));
+      if (found instanceof Promise) found = await found;
+      Object.assign(request, found);
     } else {
       // 2b. No route: traverse the default root, if any view can be found that way.
       if (!views.hasTraversalViews) {

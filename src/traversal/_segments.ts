@@ -36,6 +36,19 @@ export function normaliseSegments(segments: readonly string[]): string[] {
   return out;
 }
 
+/**
+ * Splits an already-decoded path (a route's `*subpath` or `{traverse}` value) on `/`,
+ * dropping empty segments and `.`, and letting `..` remove the previous segment (Pyramid's
+ * `split_path_info`).
+ */
+export function splitDecodedPath(path: string): string[] {
+  const out: string[] = [];
+  for (const part of path.split("/")) {
+    if (part !== "") push(out, part);
+  }
+  return out;
+}
+
 function push(out: string[], segment: string): void {
   if (segment === ".") return;
   if (segment === "..") {

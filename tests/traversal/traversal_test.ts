@@ -313,7 +313,7 @@ Deno.test("resourceUrl: trailing slash, elements, query and anchor", () => {
   );
   assert.equal(
     resourceUrl(docs, { base, query: { q: "a b&c", tag: ["x", "y"] }, anchor: "top part" }),
-    "http://localhost:6543/docs/?q=a%20b%26c&tag=x&tag=y#top%20part",
+    "http://localhost:6543/docs/?q=a+b%26c&tag=x&tag=y#top%20part",
   );
   assert.equal(
     resourceUrl(docs, { base, query: new URLSearchParams([["a", "1"], ["a", "2"]]) }),
