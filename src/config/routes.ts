@@ -7,7 +7,7 @@
 
 import { ConfigurationError } from "../errors.ts";
 import { type CallSite, formatSite } from "../_callsite.ts";
-import { compilePattern } from "../routing/pattern.ts";
+import { compileRoute } from "../routing/pattern.ts";
 import type { Predicate, PredicateRegistration } from "../views/predicates.ts";
 import type { Registry, RootFactory, Route } from "./registry.ts";
 
@@ -90,7 +90,7 @@ export function addRoute(
     );
   }
   const { site, routePredicates, ...rest } = options;
-  const compiled = compilePattern(pattern);
+  const compiled = compileRoute(pattern);
   const route: Route = {
     name,
     compiled,

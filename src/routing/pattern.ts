@@ -189,7 +189,31 @@ function valueOf(pattern: string, parts: Record<string, unknown>, name: string):
  * ```
  */
 export function compilePattern(pattern: string): CompiledPattern {
+  return compile(pattern, undefined, pattern);
+}
+
+/**
+ * Compiles the pattern of a route as `addRoute` takes it: like {@linkcode compilePattern}, but
+ * a pattern with a host (`https://example.org/{page}`, `//cdn.example.org/{file}`) is
+ * external, as Pyramid's `add_route` decides: its path is compiled, and URLs point at its host.
+ *
+ * @example An external route pattern
+ * ```ts ignore
+ * const compiled = compileRoute("//cdn.example.org/{file}");
+ * compiled.external; // { scheme: undefined, netloc: "cdn.example.org" }
+ * compiled.generate({ file: "a.css" }); // "/a.css"
+ * ```
+ */
+export function compileRoute(pattern: string): CompiledPattern {
   const [external, path] = externalOf(pattern);
+  return compile(pattern, external, path);
+}
+
+function compile(
+  pattern: string,
+  external: ExternalOrigin | undefined,
+  path: string,
+): CompiledPattern {
   const { literals, names, regexes, starName } = parse(pattern, path);
   let source = "^";
   for (let i = 0; i < regexes.length; i++) {

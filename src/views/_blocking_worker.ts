@@ -2,7 +2,7 @@
 // and send back a value for the renderer or a whole response.
 import { Registry } from "../config/registry.ts";
 import { readSettings } from "../config/settings.ts";
-import { compilePattern } from "../routing/pattern.ts";
+import { compileRoute } from "../routing/pattern.ts";
 import { HTTPException } from "../httpexceptions.ts";
 import { PyramidRequest } from "../request/request.ts";
 import { callService } from "../executor/channel.ts";
@@ -21,7 +21,7 @@ function registryFor(appId: string): Registry {
   for (const [name, pattern] of app.routes) {
     registry.routesByName.set(name, {
       name,
-      compiled: compilePattern(pattern),
+      compiled: compileRoute(pattern),
       factory: undefined,
       predicates: [],
       static: false,
