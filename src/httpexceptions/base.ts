@@ -181,7 +181,7 @@ export class HTTPError extends HTTPException {
  * import { Configurator, HTTPClientError } from "@aio/pyramid";
  * const config = new Configurator();
  * config.addExceptionView(
- *   async (error: unknown) => new Response(`client error ${(error as HTTPClientError).status}`, {
+ *   async (error: unknown, _request: unknown) => new Response(`client error ${(error as HTTPClientError).status}`, {
  *     status: (error as HTTPClientError).status,
  *   }),
  *   { context: HTTPClientError },

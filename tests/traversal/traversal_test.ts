@@ -338,3 +338,13 @@ Deno.test("lineage, findRoot and findInterface", () => {
   a.__parent__ = b;
   assert.throws(() => [...lineage(a)], /loops back on itself/);
 });
+
+Deno.test("an array path starting with '' is absolute, as a resourcePathTuple is", async () => {
+  const { root, docs, guide, page } = tree();
+  assert.equal((await traverse(page, ["", "docs", "guide"])).context, guide);
+  assert.equal((await traverse(page, resourcePathTuple(docs))).context, docs);
+  assert.equal((await traverse(guide, ["", "docs"])).root, root);
+  // Without the leading "", the path is relative to the resource given.
+  assert.equal((await traverse(docs, ["guide", "intro"])).context, page);
+  assert.equal((await traverse(docs, ["docs"])).viewName, "docs");
+});
