@@ -78,9 +78,8 @@ export function makeRouter(tables: RouterTables): Handler {
       if (root instanceof Promise) root = await root;
       request.root = root;
       // {traverse}/*traverse, *subpath/{subpath} and X-Vhm-Root, as Pyramid's traverser.
-      let found = traverseMatched(root, matchdict, request.headers.get("x-vhm-root"));
-      if (found instanceof Promise) found = await found;
-      Object.assign(request, found);
+      const walking = traverseMatched(request, root, matchdict, request.headers.get("x-vhm-root"));
+      if (walking !== undefined) await walking;
     } else {
       // 2b. No route: traverse the default root, if any view can be found that way.
       if (!views.hasTraversalViews) {

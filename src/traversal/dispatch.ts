@@ -7,48 +7,66 @@
  */
 
 import type { Resource } from "./resource.ts";
-import { type TraversalResult, walkTree } from "./traverse.ts";
+import { walkTree } from "./traverse.ts";
 import { splitDecodedPath, splitEncodedPath } from "./_segments.ts";
 
 const NO_SEGMENTS: string[] = [];
 
+/** Where {@linkcode traverseMatched} writes what it found: the request, in the router. */
+export interface TraversalTarget {
+  /** The context resource. */
+  context: unknown;
+  /** The route's root. */
+  root: unknown;
+  /** The view name traversal found, or `""`. */
+  viewName: string;
+  /** Segments after the view name, or the route's `*subpath`. */
+  subpath: string[];
+  /** Segments walked. */
+  traversed: string[];
+  /** The resource at the virtual root (the root without `X-Vhm-Root`). */
+  virtualRoot: unknown;
+  /** The virtual root's path, percent-encoded; `"/"` for none. */
+  virtualRootPath: string;
+}
+
 /**
- * The context, view name, subpath and the rest for a request that matched a route, given the
- * route's root and matchdict. `matchdict.traverse` (a star value or a placeholder's) is the
- * path to walk, already decoded; `matchdict.subpath` becomes the subpath when the walk uses
- * up the path. Both lose empty segments, `.` and `..` (so `..%2F..%2Fetc` in a `*subpath`
- * cannot climb above the route). `virtualRootPath` is the raw `X-Vhm-Root` header: as in
- * Pyramid it applies to routes too, walked from the route's root.
+ * Sets the context, view name, subpath and the rest on `target` (the request) for a request
+ * that matched a route, given the route's root and matchdict. `matchdict.traverse` (a star
+ * value or a placeholder's) is the path to walk, already decoded; `matchdict.subpath` becomes
+ * the subpath when the walk uses up the path. Both lose empty segments, `.` and `..` (so
+ * `..%2F..%2Fetc` in a `*subpath` cannot climb above the route). `virtualRootPath` is the raw
+ * `X-Vhm-Root` header: as in Pyramid it applies to routes too, walked from the route's root.
  *
- * Synchronous (no Promise) when there is nothing to walk, which is the common case.
+ * Synchronous, allocating nothing, when there is nothing to walk (the common case); a Promise
+ * otherwise.
  *
  * @example A `*traverse` route below a virtual root
  * ```ts ignore
- * const found = await traverseMatched(root, { traverse: "docs/intro" }, "/site");
- * // found.context is root.get("site").get("docs").get("intro")
+ * await traverseMatched(request, root, { traverse: "docs/intro" }, "/site");
+ * // request.context is root.get("site").get("docs").get("intro")
  * ```
  */
 export function traverseMatched(
+  target: TraversalTarget,
   root: unknown,
   matchdict: Readonly<Record<string, string>>,
   virtualRootPath: string | null | undefined,
-): TraversalResult | Promise<TraversalResult> {
+): void | Promise<void> {
   const path = matchdict.traverse;
   const segments = path === undefined || path === "" ? NO_SEGMENTS : splitDecodedPath(path);
   const sub = matchdict.subpath;
   const subpath = sub === undefined || sub === "" ? NO_SEGMENTS : splitDecodedPath(sub);
   const virtualSegments = virtualRootPath ? splitEncodedPath(virtualRootPath) : NO_SEGMENTS;
-  const resource = root as Resource;
   if (segments.length === 0 && virtualSegments.length === 0) {
-    return {
-      context: resource,
-      viewName: "",
-      subpath,
-      traversed: NO_SEGMENTS,
-      root: resource,
-      virtualRoot: resource,
-      virtualRootPath: "/",
-    };
+    target.context = root;
+    target.viewName = "";
+    target.subpath = subpath;
+    target.traversed = NO_SEGMENTS;
+    target.root = root;
+    target.virtualRoot = root;
+    target.virtualRootPath = "/";
+    return;
   }
   if (typeof root !== "object" || root === null) {
     throw new TypeError(
@@ -56,5 +74,10 @@ export function traverseMatched(
         `Make the route's root factory return an object (a Map subclass makes a good container).`,
     );
   }
-  return walkTree(resource, { root: resource, segments, virtualSegments, subpath });
+  const resource = root as Resource;
+  return walkTree(resource, { root: resource, segments, virtualSegments, subpath }).then(
+    (found) => {
+      Object.assign(target, found);
+    },
+  );
 }
