@@ -72,13 +72,12 @@ export function makeRouter(tables: RouterTables): Handler {
     let routeName: string | undefined;
     if (route) {
       routeName = route.name;
-      const matchdict = request.matchdict;
       // 2a. The route's root; traversal continues from it for `*traverse` routes.
       let root = (route.factory ?? rootFactory)(request);
       if (root instanceof Promise) root = await root;
       request.root = root;
       // {traverse}/*traverse, *subpath/{subpath} and X-Vhm-Root, as Pyramid's traverser.
-      const walking = traverseMatched(request, root, matchdict, request.headers.get("x-vhm-root"));
+      const walking = traverseMatched(request, root);
       if (walking !== undefined) await walking;
     } else {
       // 2b. No route: traverse the default root, if any view can be found that way.

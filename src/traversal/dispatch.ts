@@ -14,6 +14,10 @@ const NO_SEGMENTS: string[] = [];
 
 /** Where {@linkcode traverseMatched} writes what it found: the request, in the router. */
 export interface TraversalTarget {
+  /** The matched route's values: `traverse` and `subpath` are read. */
+  readonly matchdict: Readonly<Record<string, string>>;
+  /** The request headers: `X-Vhm-Root` is read. */
+  readonly headers: Headers;
   /** The context resource. */
   context: unknown;
   /** The route's root. */
@@ -32,27 +36,25 @@ export interface TraversalTarget {
 
 /**
  * Sets the context, view name, subpath and the rest on `target` (the request) for a request
- * that matched a route, given the route's root and matchdict. `matchdict.traverse` (a star
+ * that matched a route, given the route's root. `matchdict.traverse` (a star
  * value or a placeholder's) is the path to walk, already decoded; `matchdict.subpath` becomes
  * the subpath when the walk uses up the path. Both lose empty segments, `.` and `..` (so
- * `..%2F..%2Fetc` in a `*subpath` cannot climb above the route). `virtualRootPath` is the raw
- * `X-Vhm-Root` header: as in Pyramid it applies to routes too, walked from the route's root.
+ * `..%2F..%2Fetc` in a `*subpath` cannot climb above the route). The `X-Vhm-Root` header
+ * applies to routes too, as in Pyramid: its path is walked from the route's root first.
  *
  * Synchronous, allocating nothing, when there is nothing to walk (the common case); a Promise
  * otherwise.
  *
  * @example A `*traverse` route below a virtual root
  * ```ts ignore
- * await traverseMatched(request, root, { traverse: "docs/intro" }, "/site");
+ * // request.matchdict is { traverse: "docs/intro" }, X-Vhm-Root is "/site"
+ * await traverseMatched(request, root);
  * // request.context is root.get("site").get("docs").get("intro")
  * ```
  */
-export function traverseMatched(
-  target: TraversalTarget,
-  root: unknown,
-  matchdict: Readonly<Record<string, string>>,
-  virtualRootPath: string | null | undefined,
-): void | Promise<void> {
+export function traverseMatched(target: TraversalTarget, root: unknown): void | Promise<void> {
+  const matchdict = target.matchdict;
+  const virtualRootPath = target.headers.get("x-vhm-root");
   const path = matchdict.traverse;
   const segments = path === undefined || path === "" ? NO_SEGMENTS : splitDecodedPath(path);
   const sub = matchdict.subpath;

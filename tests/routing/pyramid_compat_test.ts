@@ -244,3 +244,17 @@ Deno.test("external patterns generate URLs to their host and never match", async
     assert.equal((await fetchJson(app, "/docs/a")).status, 404);
   });
 });
+
+Deno.test("request.resourceUrl leaves out the X-Vhm-Root path, as Pyramid's resource_url", async () => {
+  const root = new Folder("", null);
+  const about = root.add("site").add("about me");
+  const config = new Configurator();
+  await withApp(config, async (app) => {
+    const proxied = new PyramidRequest(
+      new Request("http://example.com/", { headers: { "x-vhm-root": "/site" } }),
+      app.registry,
+    );
+    assert.equal(proxied.resourceUrl(about, "edit"), "http://example.com/about%20me/edit");
+    assert.equal(requestOf(app).resourceUrl(about), "http://example.com:8080/site/about%20me/");
+  });
+});
