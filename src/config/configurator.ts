@@ -19,8 +19,12 @@ import {
   type PredicateRegistration,
 } from "../views/predicates.ts";
 import { viewConfigsInModule } from "../views/view_config.ts";
+import type { MapperView, RequestView, ViewCallable } from "../views/view_types.ts";
 import { serveStaticFile } from "../static/mod.ts";
-import { type App, type AppSetup, buildApp } from "../router/app.ts";
+import { type App, buildApp } from "../router/app.ts";
+import type { AppExtension } from "../router/extension.ts";
+import type { ViewDeriver, ViewDeriverOptions } from "../views/derivers.ts";
+import { addViewDeriver } from "./view_derivers.ts";
 import { type EventClass, Registry, type RootFactory } from "./registry.ts";
 import { readSettings, type Settings } from "./settings.ts";
 import { addRoute, joinRoutePrefix, prefixPattern, type RouteOptions } from "./routes.ts";
@@ -73,25 +77,17 @@ interface SharedState {
   viewPredicates: PredicateRegistration[];
   routePredicates: PredicateRegistration[];
   pending: Promise<unknown>[];
-  setups: AppSetup[];
 }
-
-/** A registry hook for extensions (the executor and websockets install themselves this way). */
-export type ConfiguratorExtension = (config: Configurator) => void;
-
-const extensions: ConfiguratorExtension[] = [];
 
 // Set by `include` just before it constructs a child, which then shares this state
 // (private fields exist only on objects the constructor made, so Object.create won't do).
 let inheritedState: SharedState | undefined;
 
-/** Lets a framework module prepare every new configurator (used internally). */
-export function registerConfiguratorExtension(extension: ConfiguratorExtension): void {
-  extensions.push(extension);
-}
-
 /**
- * Collects the application's configuration and builds it with {@linkcode Configurator.makeApp}.
+ * The core configurator: routes, views, view derivers, predicates, renderers, tweens,
+ * subscribers, request methods and settings, without any app extension. Most apps use
+ * `Configurator` (this plus the executor, websocket and broker extensions); add extensions
+ * to this one with {@linkcode CoreConfigurator.addExtension}.
  *
  * @example A JSON hello-world
  * ```ts
@@ -108,7 +104,7 @@ export function registerConfiguratorExtension(extension: ConfiguratorExtension):
  * await app.close();
  * ```
  */
-export class Configurator {
+export class CoreConfigurator {
   #state: SharedState;
   #routePrefix: string | undefined;
   #routeNamePrefix: string | undefined;
@@ -129,9 +125,7 @@ export class Configurator {
       viewPredicates: [...BUILTIN_VIEW_PREDICATES],
       routePredicates: [...BUILTIN_ROUTE_PREDICATES],
       pending: [],
-      setups: [],
     };
-    for (const extension of extensions) extension(this);
   }
 
   /** The registry being filled. */
@@ -162,8 +156,18 @@ export class Configurator {
   /**
    * Adds a view: a function `(request)` / `(context, request)`, a class (constructed with
    * `(context, request)`, its `attr` method called), or a `"./module.ts#export"` string.
+   * An unannotated `(request)` view's parameter is typed `PyramidRequest`; a
+   * `(context, request)` view annotates both (see {@linkcode ViewCallable}).
    */
-  addView(view: unknown, options: ViewOptions = {}): void {
+  addView<M extends ViewMapperClass>(
+    view: MapperView<M>,
+    options: ViewOptions & { mapper: M },
+  ): void;
+  /** Adds a view taking the request (`async function (request)`): see above. */
+  addView(view: RequestView, options?: ViewOptions): void;
+  /** Adds a view of any accepted shape (see {@linkcode ViewCallable}): see above. */
+  addView(view: ViewCallable, options?: ViewOptions): void;
+  addView(view: ViewCallable, options: ViewOptions = {}): void {
     const site = callerSite();
     this.#addView(view, options, site, site?.url ?? callerModule());
   }
@@ -190,17 +194,26 @@ export class Configurator {
   }
 
   /** Adds a view for errors of `options.context` (an Error class; default `Error`). */
-  addExceptionView(view: unknown, options: ViewOptions = {}): void {
+  addExceptionView(view: RequestView, options?: ViewOptions): void;
+  /** Adds an exception view of any accepted shape; the context is the error. */
+  addExceptionView(view: ViewCallable, options?: ViewOptions): void;
+  addExceptionView(view: ViewCallable, options: ViewOptions = {}): void {
     this.#addExceptionView(view, { context: Error, ...options });
   }
 
   /** Adds the view rendered for 404s. */
-  addNotFoundView(view: unknown, options: Omit<ViewOptions, "context"> = {}): void {
+  addNotFoundView(view: RequestView, options?: Omit<ViewOptions, "context">): void;
+  /** Adds the view rendered for 404s, of any accepted shape. */
+  addNotFoundView(view: ViewCallable, options?: Omit<ViewOptions, "context">): void;
+  addNotFoundView(view: ViewCallable, options: Omit<ViewOptions, "context"> = {}): void {
     this.#addExceptionView(view, { ...options, context: HTTPNotFound });
   }
 
   /** Adds the view rendered for 403s. */
-  addForbiddenView(view: unknown, options: Omit<ViewOptions, "context"> = {}): void {
+  addForbiddenView(view: RequestView, options?: Omit<ViewOptions, "context">): void;
+  /** Adds the view rendered for 403s, of any accepted shape. */
+  addForbiddenView(view: ViewCallable, options?: Omit<ViewOptions, "context">): void;
+  addForbiddenView(view: ViewCallable, options: Omit<ViewOptions, "context"> = {}): void {
     this.#addExceptionView(view, { ...options, context: HTTPForbidden });
   }
 
@@ -257,11 +270,11 @@ export class Configurator {
    * `target` is a function or a module URL whose default export (or `includeme`) is one.
    */
   include(
-    target: ((config: Configurator) => void | Promise<void>) | string | URL,
+    target: ((config: CoreConfigurator) => void | Promise<void>) | string | URL,
     options: IncludeOptions = {},
   ): Promise<void> {
     inheritedState = this.#state;
-    const child = new Configurator();
+    const child = new (this.constructor as typeof CoreConfigurator)();
     child.#routePrefix = options.routePrefix === undefined
       ? this.#routePrefix
       : joinRoutePrefix(this.#routePrefix, options.routePrefix);
@@ -442,9 +455,27 @@ export class Configurator {
     };
   }
 
-  /** Runs `setup(app)` during `makeApp()`, before views are compiled (for extensions). */
-  onMakeApp(setup: AppSetup): void {
-    this.#state.setups.push(setup);
+  /**
+   * Adds a view deriver `(view, info) => view` to every view's chain, between
+   * `decorated_view` and `rendered_view` unless `over`/`under` say otherwise (built-in names:
+   * `secured_view`, `csrf_view`, `owrapped_view`, `http_cached_view`, `decorated_view`,
+   * `rendered_view`, `mapped_view`; the ends `INGRESS` and `VIEW`).
+   */
+  addViewDeriver(deriver: ViewDeriver, options: ViewDeriverOptions = {}): void {
+    addViewDeriver(this.registry, deriver, { ...options, site: callerSite() });
+  }
+
+  /** Adds an app extension, installed by `makeApp()` (the same extension twice counts once). */
+  addExtension(extension: AppExtension): void {
+    if (
+      typeof extension !== "object" || extension === null ||
+      typeof extension.name !== "string" || typeof extension.install !== "function"
+    ) {
+      throw new ConfigurationError(
+        "addExtension() takes an object { name, install(host), over?, under? }.",
+      );
+    }
+    if (!this.registry.extensions.includes(extension)) this.registry.extensions.push(extension);
   }
 
   /** Finishes pending `scan`/`include` work and builds the application. */
@@ -453,7 +484,7 @@ export class Configurator {
       const pending = this.#state.pending.splice(0);
       await Promise.all(pending);
     }
-    return await buildApp(this.registry, this.#state.setups);
+    return await buildApp(this.registry);
   }
 }
 

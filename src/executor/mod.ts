@@ -43,13 +43,21 @@ export {
 } from "./pool.ts";
 export { synchronize, type SynchronizeOptions } from "./synchronize.ts";
 export {
+  ExecutorError,
+  type ExecutorErrorOptions,
+  ExecutorOverloaded,
+  ExecutorTimeout,
+  WorkerCrashed,
+} from "./errors.ts";
+export {
   closeDefaultExecutor,
+  EXECUTOR,
   getCurrentExecutor,
   setCurrentExecutor,
   spawnBlocking,
   useExecutor,
 } from "./spawn.ts";
-export { isAsync } from "./is_async.ts";
+export { isAsync } from "../is_async.ts";
 export {
   callService,
   inExecutorWorker,
