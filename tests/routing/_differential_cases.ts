@@ -233,7 +233,7 @@ const LITERAL_CHARS = [
   "|",
   "\\",
 ];
-const VALUE_CHARS = [...LITERAL_CHARS, "/", "/", "/", "."];
+const VALUE_CHARS = [...LITERAL_CHARS, "/", "/", "/", ".", "\n"];
 const REGEXES = ["\\d+", "[a-z]+", "[^/]+", ".+", "[a-zé]*", "(?:ab|cd)", "\\w+", "[^/]*"];
 const STARS = ["traverse", "subpath", "rest"];
 const NAMES = ["x", "y", "id", "name", "_a", "slug"];
