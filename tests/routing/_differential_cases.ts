@@ -413,6 +413,13 @@ export function buildCases(seed: number): { routes: RouteSpec[]; cases: Case[] }
     { route: "pena", parts: { city: "Québec" }, elements: ["é"] },
     { route: "old", parts: { baz: 1, buz: "two" } },
     { route: "nope", parts: {} },
+    // From tests/test_url.py.
+    { route: "users", parts: { id: 1 }, query: "(openlayers)" },
+    { route: "users", parts: { id: 1 }, query: {} },
+    { route: "users", parts: { id: 1 }, query: [] },
+    { route: "users", parts: { id: 1 }, anchor: "La Peña" },
+    { route: "users", parts: { id: 1 }, anchor: " /#?&+" },
+    { route: "users", parts: { id: 1 }, query: { a: 1 }, anchor: "foo", elements: ["e1", "e2"] },
   ];
   for (const url of fixedUrls) cases.push({ kind: "url", ...url });
   for (let i = 0; i < 250; i++) {
@@ -540,6 +547,22 @@ export function buildCases(seed: number): { routes: RouteSpec[]; cases: Case[] }
     cases.push({ kind: "resource", node, headers: { "X-Vhm-Root": g.pick(vroots) } });
   }
   cases.push({ kind: "resource", node: ["a", "b"], anchor: "" });
+  // From tests/test_url.py.
+  for (
+    const extra of [
+      { elements: ["@@myview"] },
+      { elements: ["a b c"] },
+      { elements: ["a"], query: "(openlayers)" },
+      { elements: ["a"], query: { a: "La Peña" } },
+      { elements: ["a"], query: [["a", "hi there"], ["b", "La Peña"]] },
+      { elements: ["a"], query: [] },
+      { anchor: "a" },
+      { elements: ["a"], anchor: "b" },
+      { elements: ["a"], query: { b: "c" }, anchor: "d" },
+      { anchor: "La Peña" },
+      { anchor: " /#?&+" },
+    ]
+  ) cases.push({ kind: "resource", node: ["docs"], ...extra });
   cases.push({ kind: "resource", node: ["ab", "z"], headers: { "X-Vhm-Root": "/a" } });
   cases.push({ kind: "resource", node: ["a", "b"], query: "a b&c" });
   cases.push({ kind: "resource", node: ["a", "b"], query: { a: "hi there", b: null } });
