@@ -71,10 +71,5 @@ function decodeSegment(encoded: string): string {
   }
 }
 
-// Pyramid's PATH_SEGMENT_SAFE ("~!$&'()*+,;=:@") beyond what encodeURIComponent keeps.
-const KEEP = /%(?:24|26|2B|2C|3B|3D|3A|40)/g;
-
-/** Percent-encodes one path segment, keeping the sub-delimiters Pyramid keeps. */
-export function quotePathSegment(segment: string): string {
-  return encodeURIComponent(segment).replace(KEEP, decodeURIComponent);
-}
+// One path segment quoted as Pyramid's `quote_path_segment` (shared with URL generation).
+export { quotePathSegment } from "../routing/quote.ts";
