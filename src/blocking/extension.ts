@@ -10,7 +10,12 @@
  */
 
 import { Executor } from "../executor/pool.ts";
-import { type CallableRef, locateCallable, siteModuleUrl } from "../executor/registry.ts";
+import {
+  type CallableRef,
+  locateCallable,
+  siteModuleUrl,
+  staticImportsOf,
+} from "../executor/registry.ts";
 import { EXECUTOR } from "../executor/spawn.ts";
 import { registerService, type ServiceHandler } from "../executor/channel.ts";
 import type { PyramidRequest } from "../request/request.ts";
@@ -85,32 +90,11 @@ const SERVICES: Record<string, ServiceHandler> = {
 
 const appSnapshots = new Map<string, () => AppSnapshot>();
 
-const STATIC_IMPORT = /^\s*(?:import|export)\s[^;]*?\bfrom\s*["']([^"']+)["']/gm;
-
-// The local modules a module imports statically: a view imported from "./views.ts" and
-// passed to addView() is found among that module's exports.
-async function importsOf(moduleUrl: string): Promise<string[]> {
-  if (!moduleUrl.startsWith("file:")) return [];
-  let source: string;
-  try {
-    source = await Deno.readTextFile(new URL(moduleUrl));
-  } catch {
-    return [];
-  }
-  const found: string[] = [];
-  for (const [, specifier] of source.matchAll(STATIC_IMPORT)) {
-    if (specifier.startsWith(".") || specifier.startsWith("/") || specifier.startsWith("file:")) {
-      found.push(new URL(specifier, moduleUrl).href);
-    }
-  }
-  return found;
-}
-
 async function locate(registration: ViewRegistration, registry: Registry): Promise<CallableRef> {
   if (registration.ref) return registration.ref;
   const modules = [registration.baseUrl, ...registry.knownModules];
   return await locateCallable(registration.view as (...args: unknown[]) => unknown, {
-    modules: [...modules, ...(await importsOf(registration.baseUrl))],
+    modules: [...modules, ...(await staticImportsOf(registration.baseUrl))],
     base: registration.baseUrl,
   });
 }
@@ -118,7 +102,7 @@ async function locate(registration: ViewRegistration, registry: Registry): Promi
 // Request methods a worker can import run there; the others run here, on the main request.
 async function describeRequestMethods(registry: Registry): Promise<RequestMethodSnapshot[]> {
   const modules = [...registry.knownModules];
-  const extra = (await Promise.all(modules.map(importsOf))).flat();
+  const extra = (await Promise.all(modules.map(staticImportsOf))).flat();
   const found: RequestMethodSnapshot[] = [];
   for (const { name, fn, reify, property } of registry.requestMethods) {
     let ref: CallableRef | undefined;
