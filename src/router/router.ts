@@ -235,6 +235,7 @@ export async function renderError(
   views: ViewLookup | undefined,
   registry: Registry,
 ): Promise<Response> {
+  for (const translate of registry.errorTranslators) error = translate(error, request);
   const view = views?.exceptionView(error, request);
   if (view) {
     request.exception = error;
