@@ -124,7 +124,7 @@ async function ourSide(routes: ReturnType<typeof buildCases>["routes"]): Promise
   const root = buildTree(TREE, "", null, index, []);
   const config = new Configurator({ rootFactory: () => root });
   for (const route of routes) {
-    const add = (c: Configurator) =>
+    const add = (c: Pick<Configurator, "addRoute">) =>
       c.addRoute(route.name, route.pattern, {
         factory: () => root,
         inheritSlash: route.inheritSlash,
