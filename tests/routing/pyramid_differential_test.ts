@@ -28,8 +28,13 @@ const SEED = 20261128;
 
 async function run(cmd: string, args: string[]): Promise<boolean> {
   try {
-    const out = await new Deno.Command(cmd, { args, stdin: "null", stdout: "null", stderr: "null" })
-      .output();
+    const out = await new Deno.Command(cmd, {
+      args,
+      stdin: "null",
+      stdout: "null",
+      stderr: "null",
+      env: { DEBIAN_FRONTEND: "noninteractive" },
+    }).output();
     return out.success;
   } catch {
     return false;
