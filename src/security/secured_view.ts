@@ -69,13 +69,17 @@ export function securedView(view: DerivedView, info: SecuredViewInfo): DerivedVi
     return view;
   }
   const label = info.name;
+  const debug = info.registry.aio?.debug === true;
   return function securedView(context: unknown, request: PyramidRequest) {
     return chain(policy.permits(request, context, permission), (answer) => {
       const allowed = typeof answer === "boolean" ? answer : answer?.allowed === true;
       if (allowed) return view(context, request);
+      const result = toPermitsResult(answer, `the permission '${permission}'`);
+      // With aio.debug the page says which ACE decided (Pyramid's debug_authorization).
       throw new HTTPForbidden({
-        detail: `Unauthorized: ${label} failed permission check`,
-        result: toPermitsResult(answer, `the permission '${permission}'`),
+        detail: `Unauthorized: ${label} failed permission check` +
+          (debug ? ` (${result.msg})` : ""),
+        result,
       });
     });
   };

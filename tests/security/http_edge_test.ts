@@ -223,6 +223,32 @@ Deno.test("reissue over HTTP: an old ticket comes back with a fresh Set-Cookie",
   });
 });
 
+Deno.test("with aio.debug the 403 says which ACE decided; without it, it does not", async () => {
+  for (const debug of [true, false]) {
+    const config = new Configurator({
+      rootFactory: () => ROOT,
+      settings: { "aio.debug": String(debug) },
+    });
+    config.setAuthenticationPolicy(new AuthTktAuthenticationPolicy(SECRET));
+    config.setAuthorizationPolicy(new ACLAuthorizationPolicy());
+    config.addRoute("edit", "/edit");
+    config.addView(async function editPage() {
+      return "editing";
+    }, { routeName: "edit", renderer: "string", permission: "edit" });
+    const app = await config.makeApp();
+    try {
+      const response = await app.fetch(new Request("http://localhost/edit"));
+      assert.equal(response.status, 403);
+      const body = await response.text();
+      assert.match(body, /Unauthorized: editPage failed permission check/);
+      if (debug) assert.match(body, /ACLDenied permission "edit" via ACE "<default deny>"/);
+      else assert.doesNotMatch(body, /ACLDenied/);
+    } finally {
+      await app.close();
+    }
+  }
+});
+
 Deno.test("Secure is set when the request came over https", async () => {
   const app = await appWith(new AuthTktAuthenticationPolicy(SECRET)).makeApp();
   try {
