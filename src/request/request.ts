@@ -80,6 +80,13 @@ export class PyramidRequest {
   virtualRootPath = "/";
   /** The error an exception view is rendering. */
   exception: unknown = undefined;
+  /**
+   * What the view's `schema` option validated (`.body`, `.query`, `.matchdict`, `.headers`), set
+   * before the view runs; `undefined` for views without a schema.
+   */
+  validated:
+    | { body?: unknown; query?: unknown; matchdict?: unknown; headers?: unknown }
+    | undefined = undefined;
 
   #url: URL | undefined;
   #path: string | undefined;
