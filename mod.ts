@@ -104,3 +104,4 @@ export type { CallableRef, ExportRef, SiteRef, Transport } from "./src/executor/
 export type { CallSite } from "./src/_callsite.ts";
 export * from "./src/broadcast/mod.ts";
 export * from "./src/validation/mod.ts";
+export * from "./src/streaming/mod.ts";
