@@ -132,3 +132,4 @@ export type { CallSite } from "./src/_callsite.ts";
 export * from "./src/broadcast/mod.ts";
 export * from "./src/validation/mod.ts";
 export * from "./src/streaming/mod.ts";
+export type { AddOpenApiOptions } from "./src/config/openapi.ts";

@@ -175,6 +175,7 @@ function snapshot(
     traversed: request.traversed,
     virtualRootPath: request.virtualRootPath,
     context: cloneContext(context, label),
+    validated: request.validated,
   };
 }
 

@@ -38,3 +38,4 @@ export {
   type StreamRequest,
   type ToResponse,
 } from "./response.ts";
+export { STREAM_BODY_DERIVER, streamBodyDeriver, streamingExtension } from "./extension.ts";

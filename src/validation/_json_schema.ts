@@ -2,6 +2,7 @@
 // without a JSON Schema never imports it. One compiler per registry: ajv caches schemas by `$id`,
 // and two apps in one isolate must not see each other's.
 import type { Registry } from "../config/registry.ts";
+import { UtilityKey } from "../app_context.ts";
 
 /** A compiled JSON Schema: `errors` set after a failed call, as ajv does. */
 export interface CompiledJsonSchema {
@@ -37,7 +38,7 @@ export interface JsonSchemaCompiler {
   strings(schema: unknown): CompiledJsonSchema;
 }
 
-const KEY = Symbol.for("aio.validation.jsonSchema");
+const KEY = new UtilityKey<JsonSchemaCompiler>("JSON Schema compiler (ajv)");
 
 let loading: Promise<{ Ajv: AjvClass; addFormats: AddFormats }> | undefined;
 
@@ -82,7 +83,7 @@ function makeInstance(Ajv: AjvClass, addFormats: AddFormats, coerce: boolean): A
  * ```
  */
 export async function prepareJsonSchemas(registry: Registry): Promise<JsonSchemaCompiler> {
-  const existing = registry.extras.get(KEY) as JsonSchemaCompiler | undefined;
+  const existing = registry.queryUtility(KEY);
   if (existing) return existing;
   const { Ajv, addFormats } = await loadAjv();
   const strict = makeInstance(Ajv, addFormats, false);
@@ -91,11 +92,11 @@ export async function prepareJsonSchemas(registry: Registry): Promise<JsonSchema
     body: (schema) => strict.compile(schema),
     strings: (schema) => coercing.compile(schema),
   };
-  registry.extras.set(KEY, compiler);
+  registry.registerUtility(KEY, compiler);
   return compiler;
 }
 
 /** The registry's compiler, if {@linkcode prepareJsonSchemas} ran. */
 export function jsonSchemaCompiler(registry: Registry): JsonSchemaCompiler | undefined {
-  return registry.extras.get(KEY) as JsonSchemaCompiler | undefined;
+  return registry.queryUtility(KEY);
 }

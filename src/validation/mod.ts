@@ -62,3 +62,4 @@ export {
   type PathTemplate,
   pathTemplate,
 } from "./openapi.ts";
+export { SCHEMA_DERIVER, validationExtension } from "./extension.ts";

@@ -1,5 +1,6 @@
 // The built-in view derivers. Each is small and reads its own view option; the ones whose
 // policy comes from elsewhere (permission, CSRF) refuse clearly until that policy exists.
+import { isStreamable, streamingResponse } from "../streaming/response.ts";
 import { ConfigurationError } from "../errors.ts";
 import { HTTPException } from "../httpexceptions.ts";
 import type { PyramidRequest } from "../request/request.ts";
@@ -198,6 +199,8 @@ export function renderedView(renderer: Renderer | undefined, rendererName: strin
         });
         return request.hasResponseDraft ? request.response.applyTo(response) : response;
       }
+      // An async iterable or a ReadableStream is sent as it is produced (cogen's streaming).
+      if (isStreamable(value)) return streamingResponse(value, request);
       if (renderer === undefined) {
         throw new TypeError(
           `The view ${label} returned ${
