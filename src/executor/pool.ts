@@ -4,6 +4,7 @@
  * @module
  */
 
+import { AsyncLocalStorage } from "node:async_hooks";
 import {
   HTTPGatewayTimeout,
   HTTPInternalServerError,
@@ -85,6 +86,11 @@ interface Job {
   call: ExecutorCall;
   label: string;
   context: unknown;
+  /**
+   * The async context `run()` was called in (the app's request): services the call uses
+   * (synchronized functions) run in it, so `currentAppContext()` finds the calling app.
+   */
+  runIn: <R>(fn: () => R) => R;
   timeoutMs: number;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
@@ -245,6 +251,7 @@ export class Executor {
         call,
         label,
         context: options.context,
+        runIn: AsyncLocalStorage.snapshot(),
         timeoutMs: options.timeoutMs ?? this.#timeoutMs,
         resolve,
         reject,
@@ -313,7 +320,11 @@ export class Executor {
     } as Slot;
     slot.channel = attachMainEnd(port1, buffer, {
       transport: this.#transport,
-      currentCall: () => ({ context: slot.job?.context, callable: slot.job?.label }),
+      currentCall: () => ({
+        context: slot.job?.context,
+        callable: slot.job?.label,
+        runIn: slot.job?.runIn,
+      }),
     });
     worker.onmessage = (event) => this.#receive(slot, event.data as WorkerMessage);
     worker.onerror = (event) => {
