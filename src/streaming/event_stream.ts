@@ -66,7 +66,7 @@ export interface EventStreamOptions {
   keepAliveMs?: number;
   /** Tells the client how long to wait before reconnecting (the `retry:` field), in ms. */
   retryMs?: number;
-  /** Ends the stream when aborted (the request's `signal` is used when the response is built). */
+  /** Ends the stream when aborted (`request.raw.signal` notices a vanished client at once). */
   signal?: AbortSignal;
 }
 
@@ -261,12 +261,11 @@ export class EventStream implements AsyncIterable<string> {
   }
 
   /**
-   * The `text/event-stream` response. The request's `signal` (the client went away) ends the
-   * stream as well as `options.signal`.
+   * The `text/event-stream` response. A client that went away is noticed at the next event or
+   * keep-alive, or at once when `options.signal` is `request.raw.signal`.
    */
-  toResponse(request?: StreamRequest): Response {
-    const signal = anySignal(this.#options.signal, request?.raw?.signal);
-    const body = iterableToStream(this, { signal });
+  toResponse(_request?: StreamRequest): Response {
+    const body = iterableToStream(this, { signal: this.#options.signal });
     return new Response(body, {
       headers: {
         "content-type": "text/event-stream; charset=utf-8",
@@ -275,11 +274,6 @@ export class EventStream implements AsyncIterable<string> {
       },
     });
   }
-}
-
-function anySignal(...signals: (AbortSignal | undefined)[]): AbortSignal | undefined {
-  const present = signals.filter((s): s is AbortSignal => s !== undefined);
-  return present.length <= 1 ? present[0] : AbortSignal.any(present);
 }
 
 function named(source: AsyncIterable<unknown>, event: string): AsyncIterableIterator<unknown> {

@@ -19,8 +19,6 @@ export interface ToResponse {
 
 /** The parts of a request streaming reads: the Web request (its `signal`) and the response draft. */
 export interface StreamRequest {
-  /** The Web request; its `signal` aborts when the client goes away. */
-  readonly raw?: Request;
   /** Whether the view touched `request.response`. */
   readonly hasResponseDraft?: boolean;
   /** Status and headers the view set. */
@@ -32,6 +30,12 @@ export interface StreamRequest {
 
 /** Options for {@linkcode streamingResponse}. */
 export interface StreamingResponseOptions {
+  /**
+   * Ends the iterator when aborted. A client that goes away is noticed when the next chunk
+   * cannot be written; pass `request.raw.signal` to notice it while the iterator is idle too
+   * (Deno then warns once that the signal also aborts after successful responses).
+   */
+  signal?: AbortSignal;
   /** Content type unless the view set `request.response.contentType`. Default text/plain UTF-8. */
   contentType?: string;
   /** Extra headers. */
@@ -62,7 +66,14 @@ function encode(chunk: unknown): Uint8Array {
 /**
  * A `ReadableStream` of bytes over an async iterable that pulls one chunk when the client is ready
  * for it (no read-ahead), and that ends the iterator — its `finally` runs — when the client goes
- * away: the server cancels the body, or the request's `signal` aborts.
+ * away (the server cancels the body) or `signal` aborts.
+ *
+ * @example Bytes from a generator
+ * ```ts
+ * import { iterableToStream } from "@aio/pyramid";
+ * const stream = iterableToStream((async function* () { yield "a"; yield "b"; })());
+ * console.assert(await new Response(stream).text() === "ab");
+ * ```
  */
 export function iterableToStream(
   iterable: AsyncIterable<unknown>,
@@ -134,7 +145,7 @@ export function streamingResponse(
     const response = (value as ToResponse).toResponse(request);
     return request?.hasResponseDraft ? request.response!.applyTo(response) : response;
   }
-  const signal = request?.raw?.signal;
+  const signal = options.signal;
   const body = value instanceof ReadableStream
     ? toByteStream(value, signal)
     : iterableToStream(value as AsyncIterable<StreamChunk>, { signal });

@@ -55,7 +55,7 @@ Deno.test("EventStream: a pubsub channel becomes a live page (EventSource over a
     await withServer(
       (request) =>
         EventStream.fromChannel("scores", { broker, event: "score", signal: request.signal })
-          .toResponse({ raw: request }),
+          .toResponse(),
       async ({ url }) => {
         const client = collect(url, 2, ["score"]);
         await client.open;
@@ -89,7 +89,7 @@ Deno.test("EventStream: signals (waitForSignal) become events; a disconnect stop
     await withServer(
       (request) =>
         EventStream.fromSignal("job:1", { broker, event: "progress", signal: request.signal })
-          .toResponse({ raw: request }),
+          .toResponse(),
       async ({ port }) => {
         const conn = await Deno.connect({ hostname: "127.0.0.1", port });
         await conn.write(encoder.encode("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
@@ -134,7 +134,7 @@ Deno.test("EventStream: keep-alive comments while idle; a generator source's fin
   await withServer(
     (request) => {
       request.signal.addEventListener("abort", () => stop());
-      return new EventStream(quiet(), { keepAliveMs: 30 }).toResponse({ raw: request });
+      return new EventStream(quiet(), { keepAliveMs: 30 }).toResponse();
     },
     async ({ port }) => {
       const conn = await Deno.connect({ hostname: "127.0.0.1", port });
