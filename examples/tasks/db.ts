@@ -14,7 +14,6 @@ import {
   currentAppContext,
   HTTPServiceUnavailable,
   type PyramidRequest,
-  type Registry,
   synchronize,
   UtilityKey,
 } from "@aio/pyramid";
@@ -152,9 +151,10 @@ export function databaseExtension(url: string, options: { max?: number } = {}): 
   };
 }
 
-function poolOf(registry: Registry | undefined): pg.Pool {
-  const pool = registry?.queryUtility(POOL) ??
-    currentAppContext()?.queryUtility(POOL);
+// A synchronized function runs on the main isolate in the async context of the request that
+// called it, so the app it belongs to is found there (no process-wide pool).
+function appPool(): pg.Pool {
+  const pool = currentAppContext()?.queryUtility(POOL);
   if (!pool) {
     throw new Error("No tasks database pool here: run queries inside one of the app's requests.");
   }
@@ -170,7 +170,7 @@ function poolOf(registry: Registry | undefined): pg.Pool {
 export const queryRows: (sql: string, params?: unknown[]) => Row[] = synchronize(
   async function queryRows(sql: string, params: unknown[] = []): Promise<Row[]> {
     try {
-      return (await poolOf(undefined).query(sql, params)).rows;
+      return (await appPool().query(sql, params)).rows;
     } catch (error) {
       throw unavailable(error);
     }

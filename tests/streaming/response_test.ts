@@ -13,7 +13,7 @@ Deno.test("streaming: each chunk reaches the client as soon as it is produced", 
     await gate; // the second chunk exists only after the client saw the first
     yield encoder.encode("second\n");
   }
-  await withServer((request) => streamingResponse(page()), async ({ url }) => {
+  await withServer(() => streamingResponse(page()), async ({ url }) => {
     const response = await fetch(url);
     assert.equal(response.headers.get("content-type"), "text/plain; charset=utf-8");
     assert.equal(response.headers.get("x-accel-buffering"), "no");
@@ -46,7 +46,7 @@ Deno.test("streaming: a client that disconnects ends the iterator, its finally r
     }
   }
   await withServer(
-    (request) => streamingResponse(ticker()),
+    () => streamingResponse(ticker()),
     async ({ port, url }) => {
       const conn = await Deno.connect({ hostname: "127.0.0.1", port });
       await conn.write(encoder.encode("GET /ticks HTTP/1.1\r\nHost: x\r\n\r\n"));
@@ -113,7 +113,7 @@ Deno.test("streaming: a chunk that is not text or bytes cuts the body with a cle
   }
   const response = streamingResponse(wrong());
   await assert.rejects(response.text(), /only yield strings or Uint8Arrays.*EventStream/s);
-  await withServer((request) => streamingResponse(wrong()), async ({ url }) => {
+  await withServer(() => streamingResponse(wrong()), async ({ url }) => {
     await assert.rejects(fetch(url).then((r) => r.text()));
     // Only that response failed.
     await assert.rejects(fetch(url).then((r) => r.text()));

@@ -157,8 +157,8 @@ Deno.test({
               assert.equal(response.status, 503, `${init?.method ?? "GET"} ${path}`);
               assert.equal(response.headers.get("retry-after"), "1");
               const text = await response.text();
-            // The blocking view's 503 comes back through the executor, which words it itself.
-            if (path !== "/tasks.csv") assert.match(text, /database is not reachable/);
+              // The blocking view's 503 comes back through the executor, which words it itself.
+              if (path !== "/tasks.csv") assert.match(text, /database is not reachable/);
             }
             const health = await fetch(`${url}/health`);
             assert.deepEqual(
