@@ -5,6 +5,8 @@
  * @module
  */
 
+import { AsyncLocalStorage } from "node:async_hooks";
+
 /** A chunk a streamed body may be made of. */
 export type StreamChunk = string | Uint8Array;
 
@@ -80,6 +82,10 @@ export function iterableToStream(
   options: { signal?: AbortSignal } = {},
 ): ReadableStream<Uint8Array> {
   const iterator = iterable[Symbol.asyncIterator]();
+  // The body is pulled after the view returned, from the server's stream machinery: step the
+  // iterator in the view's async context, so code in it (spawnBlocking, the app's services)
+  // still finds the request's app.
+  const inContext = AsyncLocalStorage.snapshot();
   let done = false;
   const { signal } = options;
   const stop = () => {
@@ -94,7 +100,7 @@ export function iterableToStream(
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
-        const result = await iterator.next();
+        const result = await inContext(() => iterator.next());
         if (done) return;
         if (result.done) {
           done = true;

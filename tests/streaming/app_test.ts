@@ -8,6 +8,7 @@ import {
   publish,
   type PyramidRequest,
   serve,
+  spawnBlocking,
 } from "@aio/pyramid";
 import { readUntil, within } from "./_server.ts";
 
@@ -28,6 +29,7 @@ function configure(probe: { gate: Promise<void>; finished: () => void }) {
   config.addRoute("live", "/live/{room}");
   config.addRoute("upload", "/upload");
   config.addRoute("echo", "/echo");
+  config.addRoute("rows", "/rows");
   config.addView(async function page(request: PyramidRequest) {
     request.response.contentType = "text/html; charset=utf-8";
     return (async function* () {
@@ -65,6 +67,15 @@ function configure(probe: { gate: Promise<void>; finished: () => void }) {
     for await (const chunk of request.stream()) size += chunk.byteLength;
     return { size, text: request.text };
   }, { routeName: "echo", requestMethod: "POST", renderer: "json" });
+  // Blocking work streamed a piece at a time: the generator runs on the main isolate, each
+  // piece is rendered in a worker.
+  config.addView(async function rows() {
+    return (async function* () {
+      for (let n = 0; n < 3; n++) {
+        yield await spawnBlocking<[number], string>("./fixtures/blocking_views.ts#renderRow", n);
+      }
+    })();
+  }, { routeName: "rows" });
   return config;
 }
 
@@ -155,6 +166,16 @@ Deno.test("request.stream(): a streamBody view reads the body as it arrives; ove
     // Without streamBody, request.stream() gives the body already read, in one chunk.
     const echo = await fetch(`${url}/echo`, { method: "POST", body: "hello" });
     assert.deepEqual(await echo.json(), { size: 5, text: "hello" });
+  });
+});
+
+Deno.test("streaming view: blocking work streamed a piece at a time through spawnBlocking", async () => {
+  await withApp(async (url) => {
+    const response = await fetch(`${url}/rows`);
+    assert.equal(
+      await response.text(),
+      "row 0 (worker: true)\nrow 1 (worker: true)\nrow 2 (worker: true)\n",
+    );
   });
 });
 
