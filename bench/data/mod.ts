@@ -95,7 +95,7 @@ export async function run(args: string[]): Promise<void> {
   const pg = "bin" in found ? await startPostgres(found.bin) : undefined;
   const pin = navigator.hardwareConcurrency >= 2 && await hasCommand("taskset");
   const scripts = { GET: await wrkScript("GET"), POST: await wrkScript("POST") };
-  const samples: { key: string; rps: number; p99Ms: number }[] = [];
+  const samples: { key: string; rps: number; p99Ms: number; cpuUs: number }[] = [];
   try {
     // The server reads the database URL from its environment (inherited).
     if (pg) Deno.env.set(DATABASE_ENV, pg.url);
@@ -123,14 +123,16 @@ export async function run(args: string[]): Promise<void> {
           const url = withDb.base + e.path;
           const script = scripts[e.method];
           if (warmup > 0) await wrk(url, script, connections, warmup, pin ? 1 : undefined);
+          const cpuBefore = withDb.cpuSeconds();
           const result = await wrk(url, script, connections, duration, pin ? 1 : undefined);
+          const cpuUs = (withDb.cpuSeconds() - cpuBefore) * 1e6 / result.requests;
           if (result.non2xx > 0) throw new Error(`${e.label}: ${result.non2xx} non-2xx responses`);
-          samples.push({ key: e.key, rps: result.rps, p99Ms: result.p99Ms });
+          samples.push({ key: e.key, rps: result.rps, p99Ms: result.p99Ms, cpuUs });
           console.log(
             `  round ${round + 1}/${rounds}  ${e.label.padEnd(34)} ${
               fmt(result.rps).padStart(7)
             } req/s` +
-              `  p99 ${result.p99Ms.toFixed(2)} ms`,
+              `  p99 ${result.p99Ms.toFixed(2)} ms  server CPU ${cpuUs.toFixed(1)} µs/req`,
           );
         }
       }
@@ -150,11 +152,14 @@ export async function run(args: string[]): Promise<void> {
     return `${fmt(Math.min(...all))}–${fmt(Math.max(...all))}`;
   };
   const p99 = (key: string) => median(of(key).map((s) => s.p99Ms));
+  const cpu = (key: string) => median(of(key).map((s) => s.cpuUs));
   const rows = ENDPOINTS.filter((e) => of(e.key).length > 0).map((e) => {
     const base = e.method === "POST" ? "plain" : "nodb";
     return `| ${e.label} | ${fmt(rps(e.key))} | ${range(e.key)} | ${
       (rps(e.key) / rps(base) * 100).toFixed(1)
-    }% | ${p99(e.key).toFixed(2)} |`;
+    }% | ${p99(e.key).toFixed(2)} | ${cpu(e.key).toFixed(1)} | ${
+      (cpu(e.key) - cpu(base)).toFixed(1)
+    } |`;
   });
   const machine = await machineInfo();
   const section = [
@@ -169,12 +174,15 @@ export async function run(args: string[]): Promise<void> {
     `warm-up, ${rounds} rounds, endpoint order rotated each round, medians over rounds. ` +
     `The POST body is \`${BODY}\` (${BODY.length} bytes); the view reads it and answers ` +
     "its title. *vs baseline* compares with the same view without a schema (POSTs) or " +
-    "without the database (GETs). SELECT 1 runs on the tasks example's per-request " +
+    "without the database (GETs). *Server CPU µs/req* is the server process's user+system CPU " +
+    "time (all threads, `/proc/PID/stat`) over the run divided by the requests completed: on a " +
+    "shared, busy machine it is steadier than req/s, and its difference from the baseline is " +
+    "what validation (or the database client) costs per request. SELECT 1 runs on the tasks example's per-request " +
     "connection: pool checkout, `BEGIN`, the query, `COMMIT` in the finished callback, " +
     "release: 3 round trips (BEGIN, SELECT, COMMIT) to a throwaway PostgreSQL 15 on the same machine, pool of 10. *SELECT 1 on the pool* is the same query with `pool.query()`, no transaction (1 round trip), for comparison.",
     "",
-    "| Endpoint | req/s (median) | req/s range | vs baseline | p99 ms (median) |",
-    "|---|---:|---:|---:|---:|",
+    "| Endpoint | req/s (median) | req/s range | req/s vs baseline | p99 ms (median) | server CPU µs/req | CPU µs/req over baseline |",
+    "|---|---:|---:|---:|---:|---:|---:|",
     ...rows,
   ].join("\n");
   console.log("\n" + section);

@@ -162,13 +162,22 @@ export function makeRequestHandler(tables: RequestHandlerTables): Handler {
     }
     try {
       if (request.responseCallbacks.length > 0) {
-        response = withMutableHeaders(response);
-        for (const callback of request.responseCallbacks) await callback(request, response);
+        try {
+          response = withMutableHeaders(response);
+          for (const callback of request.responseCallbacks) await callback(request, response);
+        } catch (error) {
+          logError("A response callback failed", error, request);
+          response = internalError(error, request, registry);
+        }
       }
-      if (notifyResponse) response = await notifyNewResponse(registry, request, response);
-    } catch (error) {
-      logError("A response callback or NewResponse subscriber failed", error, request);
-      response = internalError(error, request, registry);
+      if (notifyResponse) {
+        try {
+          response = await notifyNewResponse(registry, request, response);
+        } catch (error) {
+          logError("A NewResponse subscriber failed", error, request);
+          response = internalError(error, request, registry);
+        }
+      }
     } finally {
       if (request.finishedCallbacks.length > 0) await runFinishedCallbacks(request);
     }
