@@ -161,6 +161,7 @@ export async function run(args: string[]): Promise<void> {
       (cpu(e.key) - cpu(base)).toFixed(1)
     } |`;
   });
+  const inProcess = await validationCost();
   const machine = await machineInfo();
   const section = [
     "## Validation and database",
@@ -184,9 +185,41 @@ export async function run(args: string[]): Promise<void> {
     "| Endpoint | req/s (median) | req/s range | req/s vs baseline | p99 ms (median) | server CPU µs/req | CPU µs/req over baseline |",
     "|---|---:|---:|---:|---:|---:|---:|",
     ...rows,
+    "",
+    "In process (`deno bench bench/data/validate_bench.ts`: build the request, then parse its " +
+    "body, or validate it with the view's compiled `schema`; min and p75 over all iterations, " +
+    "which resist the machine's noise better than the mean):",
+    "",
+    "| Step | min µs | p75 µs | p75 over baseline |",
+    "|---|---:|---:|---:|",
+    ...inProcess,
   ].join("\n");
   console.log("\n" + section);
   if (!values["no-write"]) {
     await writeSection(new URL("../RESULTS.md", import.meta.url), "data", section, machine);
   }
+}
+
+// The validation step alone, in process: `deno bench --json` on validate_bench.ts.
+async function validationCost(): Promise<string[]> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["bench", "-A", "--json", new URL("./validate_bench.ts", import.meta.url).pathname],
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  if (!out.success) throw new Error("deno bench bench/data/validate_bench.ts failed");
+  const report = JSON.parse(new TextDecoder().decode(out.stdout)) as {
+    benches: { name: string; baseline: boolean; results: { ok: { min: number; p75: number } }[] }[];
+  };
+  const rows = report.benches.map((b) => ({
+    name: b.name,
+    baseline: b.baseline,
+    ...b.results[0].ok,
+  }));
+  const base = rows.find((r) => r.baseline)!;
+  return rows.map((r) =>
+    `| ${r.name} | ${(r.min / 1000).toFixed(1)} | ${(r.p75 / 1000).toFixed(1)} | ${
+      r.baseline ? "—" : `+${((r.p75 - base.p75) / 1000).toFixed(1)} µs`
+    } |`
+  );
 }

@@ -209,9 +209,12 @@ function compilePart(
       { cause: error },
     );
   }
+  // ajv coerces and fills defaults in place. Query, matchdict and headers arrive as objects made
+  // for this validation; a JSON body is `request.json`, shared with the view, so it is copied
+  // first — only when the schema has defaults to fill (the body is never coerced).
+  const copy = location === "body" && JSON.stringify(part).includes('"default"');
   return (data) => {
-    // ajv coerces and fills defaults in place: validate a copy the view then owns.
-    const value = structuredClone(data);
+    const value = copy ? structuredClone(data) : data;
     if (check(value)) return Promise.resolve({ value, errors: [] });
     const errors = (check.errors ?? []).map((e) => ajvError(location, e));
     return Promise.resolve({ value: undefined, errors });

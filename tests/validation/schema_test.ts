@@ -67,6 +67,7 @@ Deno.test("schema: a valid JSON body reaches the view validated, with defaults f
   assert.equal(response.status, 200);
   assert.equal(seen.length, 1);
   assert.deepEqual(request.validated, { body: { title: "write docs", priority: 3 } });
+  assert.deepEqual(request.json, { title: "write docs" }, "the parsed body is left as sent");
 });
 
 Deno.test("schema: every failing body field is named in one 422 and the view does not run", async () => {
