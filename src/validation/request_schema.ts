@@ -214,11 +214,22 @@ function compilePart(
   // first — only when the schema has defaults to fill (the body is never coerced).
   const copy = location === "body" && JSON.stringify(part).includes('"default"');
   return (data) => {
-    const value = copy ? structuredClone(data) : data;
+    const value = copy ? copyJson(data) : data;
     if (check(value)) return Promise.resolve({ value, errors: [] });
     const errors = (check.errors ?? []).map((e) => ajvError(location, e));
     return Promise.resolve({ value: undefined, errors });
   };
+}
+
+// A deep copy of parsed JSON (or a form object): plain objects, arrays and primitives only, so
+// a loop beats structuredClone, which goes through the V8 serializer.
+function copyJson(value: unknown): unknown {
+  if (typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) return value.map(copyJson);
+  if (value instanceof File) return value;
+  const copy: Record<string, unknown> = {};
+  for (const key in value) copy[key] = copyJson((value as Record<string, unknown>)[key]);
+  return copy;
 }
 
 // Header names are case-insensitive; requests give them in lower case.
