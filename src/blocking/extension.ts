@@ -10,7 +10,12 @@
  */
 
 import { Executor } from "../executor/pool.ts";
-import { type CallableRef, locateCallable, siteModuleUrl } from "../executor/registry.ts";
+import {
+  type CallableRef,
+  locateCallable,
+  siteModuleUrl,
+  staticImportsOf,
+} from "../executor/registry.ts";
 import { EXECUTOR } from "../executor/spawn.ts";
 import { registerService, type ServiceHandler } from "../executor/channel.ts";
 import type { PyramidRequest } from "../request/request.ts";
@@ -21,13 +26,13 @@ import {
   HTTPServiceUnavailable,
 } from "../httpexceptions.ts";
 import { ExecutorError, ExecutorOverloaded, ExecutorTimeout } from "../executor/errors.ts";
-import { addTween, EXCVIEW, type Handler } from "../config/tweens.ts";
 import { logError } from "../log.ts";
+import { RefusalLog } from "./_refusals.ts";
 import { BLOCKING_VIEWS, type MappedView, type ViewMapperOptions } from "../views/mapper.ts";
 import { BLOCKING_WEBSOCKETS } from "../websocket/mapper.ts";
 import type { WebsocketConnection } from "../websocket/connection.ts";
-import type { AppExtension, ExtensionHost } from "../router/extension.ts";
-import { DEFAULT_ROOT } from "../router/default_root.ts";
+import type { AppExtension, ExtensionHost } from "../extension.ts";
+import { DEFAULT_ROOT } from "../traversal/default_root.ts";
 import type {
   AppSnapshot,
   BlockingResult,
@@ -86,32 +91,11 @@ const SERVICES: Record<string, ServiceHandler> = {
 
 const appSnapshots = new Map<string, () => AppSnapshot>();
 
-const STATIC_IMPORT = /^\s*(?:import|export)\s[^;]*?\bfrom\s*["']([^"']+)["']/gm;
-
-// The local modules a module imports statically: a view imported from "./views.ts" and
-// passed to addView() is found among that module's exports.
-async function importsOf(moduleUrl: string): Promise<string[]> {
-  if (!moduleUrl.startsWith("file:")) return [];
-  let source: string;
-  try {
-    source = await Deno.readTextFile(new URL(moduleUrl));
-  } catch {
-    return [];
-  }
-  const found: string[] = [];
-  for (const [, specifier] of source.matchAll(STATIC_IMPORT)) {
-    if (specifier.startsWith(".") || specifier.startsWith("/") || specifier.startsWith("file:")) {
-      found.push(new URL(specifier, moduleUrl).href);
-    }
-  }
-  return found;
-}
-
 async function locate(registration: ViewRegistration, registry: Registry): Promise<CallableRef> {
   if (registration.ref) return registration.ref;
   const modules = [registration.baseUrl, ...registry.knownModules];
   return await locateCallable(registration.view as (...args: unknown[]) => unknown, {
-    modules: [...modules, ...(await importsOf(registration.baseUrl))],
+    modules: [...modules, ...(await staticImportsOf(registration.baseUrl))],
     base: registration.baseUrl,
   });
 }
@@ -119,7 +103,7 @@ async function locate(registration: ViewRegistration, registry: Registry): Promi
 // Request methods a worker can import run there; the others run here, on the main request.
 async function describeRequestMethods(registry: Registry): Promise<RequestMethodSnapshot[]> {
   const modules = [...registry.knownModules];
-  const extra = (await Promise.all(modules.map(importsOf))).flat();
+  const extra = (await Promise.all(modules.map(staticImportsOf))).flat();
   const found: RequestMethodSnapshot[] = [];
   for (const { name, fn, reify, property } of registry.requestMethods) {
     let ref: CallableRef | undefined;
@@ -204,14 +188,41 @@ function decode(result: BlockingResult, request: PyramidRequest): unknown {
   return result.value;
 }
 
+// Each app's rate-limited log of executor refusals (see ./_refusals.ts) and its executor.
+const refusalLogs = new WeakMap<
+  Registry,
+  { refusals: RefusalLog; executor: () => Executor | undefined }
+>();
+
+// A full queue (503) or a timeout (504) is expected under load: one line without a stack,
+// rate-limited to a summary a second under a flood. A dead worker is a real error: stack.
+function logFailure(error: ExecutorError, request: PyramidRequest, registry: Registry): void {
+  const log = refusalLogs.get(registry);
+  const refusals = log?.refusals;
+  const executor = log?.executor();
+  const what = `${request.method} ${request.pathname}`;
+  if (refusals && error instanceof ExecutorOverloaded) {
+    if (executor === undefined || executor.closed) {
+      refusals.record("closed", { line: `503 ${what}: ${error.message}`, detail: "" });
+      return;
+    }
+    const { workers, queued } = executor.stats;
+    const detail = `${workers} worker${workers === 1 ? "" : "s"}, ${queued} waiting`;
+    refusals.record("queue full", { line: `503 ${what}: ${error.message}`, detail });
+  } else if (refusals && error instanceof ExecutorTimeout) {
+    const detail = `over ${registry.executor.timeoutMs} ms, aio.executor.timeout_ms`;
+    refusals.record("timeout", { line: `504 ${what}: ${error.message}`, detail });
+  } else logError("The executor could not complete a blocking call", error, request);
+}
+
 /**
  * The executor's errors as HTTP: a full queue or a closed executor is a 503 with
- * `Retry-After`, a timeout a 504, a dead worker a 500. They are logged; outside `aio.debug`
- * their detail — which names module paths — stays out of the body.
+ * `Retry-After`, a timeout a 504, a dead worker a 500. They are logged (see `logFailure`);
+ * outside `aio.debug` their detail — which names module paths — stays out of the body.
  */
 function asHttpFailure(error: unknown, request: PyramidRequest, registry: Registry): unknown {
   if (!(error instanceof ExecutorError)) return error;
-  logError("The executor could not complete a blocking call", error, request);
+  logFailure(error, request, registry);
   const detail = registry.aio.debug ? error.message : undefined;
   if (error instanceof ExecutorOverloaded) {
     return new HTTPServiceUnavailable({
@@ -222,17 +233,6 @@ function asHttpFailure(error: unknown, request: PyramidRequest, registry: Regist
   }
   if (error instanceof ExecutorTimeout) return new HTTPGatewayTimeout({ detail, cause: error });
   return new HTTPInternalServerError({ detail, cause: error });
-}
-
-// Async views that call spawnBlocking() or a useExecutor() function get the same mapping.
-function executorErrorsTweenFactory(handler: Handler, registry: Registry): Handler {
-  return async function executorErrorsTween(request: PyramidRequest): Promise<Response> {
-    try {
-      return await handler(request);
-    } catch (error) {
-      throw asHttpFailure(error, request, registry);
-    }
-  };
 }
 
 async function install(host: ExtensionHost): Promise<void> {
@@ -251,19 +251,22 @@ async function install(host: ExtensionHost): Promise<void> {
     return started;
   }
   registry.registerUtility(EXECUTOR, ensureExecutor);
-  if (!registry.tweens.some((t) => t.name === "aio.executor_errors")) {
-    addTween(registry, executorErrorsTweenFactory, {
-      name: "aio.executor_errors",
-      under: EXCVIEW,
+  // Async views calling spawnBlocking() or a useExecutor() function get the same mapping.
+  if (!registry.errorTranslators.some((t) => t.name === "executorErrors")) {
+    registry.errorTranslators.push(function executorErrors(error, request) {
+      return asHttpFailure(error, request, registry);
     });
   }
   host.onReady(async () => {
     await executor?.ready();
   });
+  const refusals = new RefusalLog();
+  refusalLogs.set(registry, { refusals, executor: () => executor });
   // Registered now, so it runs after the extensions installed later (websockets) closed.
   host.onClose(async function closeExecutor() {
     appSnapshots.delete(appId);
     await executor?.close();
+    refusals.close();
   });
 
   const requestMethods = await describeRequestMethods(registry);

@@ -8,18 +8,20 @@
 
 import { Hono } from "@hono/hono";
 import { ConfigurationError } from "../errors.ts";
-import { runInAppContext } from "../app_context.ts";
+import { enterLiveApp, runInAppContext } from "../app_context.ts";
 import type { PyramidRequest, RequestInfo } from "../request/request.ts";
 import { requestClassWith } from "../request/request_class.ts";
 import type { Registry } from "../config/registry.ts";
 import { ApplicationCreated } from "../config/events.ts";
 import { buildTweenChain, EXCVIEW, MAIN } from "../config/tweens.ts";
 import { type ViewEntry, ViewLookup } from "../views/lookup.ts";
-import { deriveView } from "../views/derive.ts";
+import { deriveView } from "../config/derive_view.ts";
 import { excviewTweenFactory, makeRequestHandler, makeRouter } from "./router.ts";
 import { logError } from "../log.ts";
-import { defaultRootFactory } from "./default_root.ts";
-import { type AppExtension, type ExtensionHost, orderExtensions } from "./extension.ts";
+import { defaultRootFactory } from "../traversal/default_root.ts";
+import { type AppExtension, type ExtensionHost, orderExtensions } from "../extension.ts";
+import { HostPolicy } from "../request/host.ts";
+import { StallDetector } from "./stall.ts";
 
 /** The Hono instance under an app: Hono's own type. */
 export type HonoApp = Hono;
@@ -56,20 +58,36 @@ export class App {
   #closers: Closer[] = [];
   #readiness: (() => Promise<void>)[] = [];
   #exposed = new Map<string, unknown>();
+  #hosts: HostPolicy;
   #closed: Promise<void> | undefined;
   #mount: (() => void) | undefined;
+  #mounted = false;
 
   /** Used by `makeApp()`. */
   constructor(registry: Registry, hono: Hono) {
     this.registry = registry;
     this.hono = hono;
+    this.#hosts = new HostPolicy({
+      "aio.allowed_hosts": registry.aio.allowedHosts,
+      "aio.trusted_proxies": registry.aio.trustedProxies,
+    });
   }
 
-  /** The `Deno.serve` handler: Hono's, with the framework's handler added on first use. */
+  /**
+   * The `Deno.serve` handler: Hono's, with the framework's handler added on first use. A bad
+   * or unknown `Host` is a 400 before anything routes on the URL Deno built from it.
+   */
   fetch = (request: Request, info?: RequestInfo): Response | Promise<Response> => {
     if (this.#mount) this.#mountNow();
-    return this.hono.fetch(request, info);
+    const checked = this.#hosts.check(request, info);
+    if (checked instanceof Response) return checked;
+    return this.hono.fetch(checked, info);
   };
+
+  /** Whether another Hono app has read this app's routes to mount it under a prefix. */
+  get mounted(): boolean {
+    return this.#mounted;
+  }
 
   /** The executor running blocking views, when the app has one. */
   get executor(): unknown {
@@ -91,7 +109,10 @@ export class App {
       configurable: true,
       get: () => {
         // Hono reads `routes` itself while adding middleware: only outside readers mount.
-        if (this.#mount && !adding) this.#mountNow();
+        if (adding) return routes;
+        if (this.#mount) this.#mountNow();
+        // Another Hono app reads them to mount this one under a prefix.
+        this.#mounted = true;
         return routes;
       },
     });
@@ -182,8 +203,13 @@ export async function buildApp(
       await extension.install(hostFor(app, extension));
     }
     const entries: ViewEntry[] = [];
+    const stallMs = registry.aio.stallWarningMs;
+    const stall = stallMs > 0 ? new StallDetector(stallMs) : undefined;
+    if (stall) app.onClose(() => stall.close());
     for (const registration of registry.views) {
-      entries.push(await deriveView(registry, registration));
+      const entry = await deriveView(registry, registration);
+      if (stall) entry.call = stall.watchView(entry.call, registration) as typeof entry.call;
+      entries.push(entry);
     }
     const views = new ViewLookup(entries);
     const router = makeRouter({
@@ -218,11 +244,17 @@ export async function buildApp(
       hono.all("*", function pyramid(c) {
         const request = new RequestClass(c.req.raw, registry, c.env as RequestInfo | undefined);
         // Mounted with parent.route("/prefix", app.hono), Hono reports "/prefix/*".
-        const routePath = c.req.routePath;
-        if (routePath.length > 2) request.scriptName = routePath.replace(/\/?\*$/, "");
-        return runInAppContext(registry, () => handle(request));
+        if (app.mounted) {
+          const routePath = c.req.routePath;
+          if (routePath.length > 2) request.scriptName = routePath.replace(/\/?\*$/, "");
+        }
+        return runInAppContext(
+          registry,
+          () => stall ? stall.watchRequest(request, handle) : handle(request),
+        );
       });
     });
+    app.onClose(enterLiveApp(registry));
     await registry.notify(new ApplicationCreated(app));
     return app;
   } catch (error) {

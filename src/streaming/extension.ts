@@ -1,6 +1,6 @@
 // The streaming app extension: declares the `streamBody` view option, which tells the router to
 // leave the body unread so the view reads it with `request.stream()` as it arrives.
-import type { AppExtension } from "../router/extension.ts";
+import type { AppExtension } from "../extension.ts";
 import type { DerivedView, ViewDeriverInfo } from "../views/derivers.ts";
 import { addViewDeriver } from "../config/view_derivers.ts";
 import { ConfigurationError } from "../errors.ts";

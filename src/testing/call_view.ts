@@ -115,7 +115,6 @@ export async function callView<R = unknown>(
       }
     };
   }, { under: EXCVIEW });
-  // An abstract class type is not a ViewCallable (it cannot be constructed); a concrete one is.
   config.addView(view as ViewCallable, {
     routeName: ROUTE,
     renderer: CAPTURE,

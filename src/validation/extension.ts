@@ -1,6 +1,6 @@
 // The validation app extension: adds the `schema` view deriver and, when some view has a JSON
 // Schema, loads ajv before views are derived, so schemas compile (and fail) at makeApp().
-import type { AppExtension } from "../router/extension.ts";
+import type { AppExtension } from "../extension.ts";
 import { addViewDeriver } from "../config/view_derivers.ts";
 import { prepareJsonSchemas } from "./_json_schema.ts";
 import { schemaDeriver } from "./deriver.ts";

@@ -1,5 +1,9 @@
-// The built-in view derivers. Each is small and reads its own view option; the ones whose
-// policy comes from elsewhere (permission, CSRF) refuse clearly until that policy exists.
+/**
+ * The built-in view derivers. Each is small and reads its own view option; the ones whose
+ * policy comes from elsewhere (permission, CSRF) refuse clearly until that policy exists.
+ *
+ * @module
+ */
 import { isStreamable, streamingResponse } from "../streaming/response.ts";
 import { ConfigurationError } from "../errors.ts";
 import { HTTPException } from "../httpexceptions.ts";
