@@ -179,6 +179,17 @@ Deno.test("streaming view: blocking work streamed a piece at a time through spaw
   });
 });
 
+Deno.test("streaming view: HEAD gets the headers and no body; the server keeps serving", async () => {
+  await withApp(async (url, _port, probe) => {
+    const head = await fetch(`${url}/page`, { method: "HEAD" });
+    assert.equal(head.status, 200);
+    assert.equal(head.headers.get("content-type"), "text/html; charset=utf-8");
+    assert.equal(await head.text(), "");
+    probe.release();
+    assert.equal(await (await fetch(`${url}/page`)).text(), "<ul><li>late</li></ul>");
+  });
+});
+
 Deno.test("streamBody: refused on a blocking view and beside schema.body, at makeApp()", async () => {
   const blocking = new Configurator();
   blocking.addRoute("a", "/a");
