@@ -160,3 +160,6 @@ export type { CallableRef, ExportRef, SiteRef, Transport } from "./src/executor/
 export type { CallSite } from "./src/_callsite.ts";
 export * from "./src/broadcast/mod.ts";
 export * from "./src/security/mod.ts";
+export * from "./src/validation/mod.ts";
+export * from "./src/streaming/mod.ts";
+export type { AddOpenApiOptions } from "./src/config/openapi.ts";

@@ -20,6 +20,7 @@ const SUITES: Record<string, () => Promise<Suite>> = {
   websocket: () => import("./websocket/mod.ts"),
   serve: () => import("./serve/mod.ts"),
   security: () => import("./security/mod.ts"),
+  data: () => import("./data/mod.ts"),
 };
 
 async function main(argv: string[]): Promise<number> {
