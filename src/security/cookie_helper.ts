@@ -177,7 +177,8 @@ export class AuthTktCookieHelper {
    * (shorter is a warning).
    */
   constructor(secret: string | Uint8Array, options: AuthTktCookieOptions = {}) {
-    this.#secret = typeof secret === "string" ? encoder.encode(secret) : secret;
+    // A copy: later changes to the caller's bytes must not change what signs tickets.
+    this.#secret = typeof secret === "string" ? encoder.encode(secret) : secret.slice();
     if (this.#secret.length < 32) {
       console.warn(
         `The auth_tkt secret is ${this.#secret.length} bytes long; use at least 32 random bytes ` +
