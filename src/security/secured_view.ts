@@ -58,8 +58,10 @@ export function securedView(view: DerivedView, info: SecuredViewInfo): DerivedVi
   const policy = info.registry.securityPolicy;
   if (permission === undefined) return view;
   if (!policy) {
-    // Pyramid's rule: without a security policy permissions are not enforced. Say so, since
-    // it is usually a forgotten setSecurityPolicy/setAuthenticationPolicy.
+    // Pyramid's rule: without a security policy permissions are not enforced. Say so for a
+    // view's own permission, since it is usually a forgotten setSecurityPolicy (a default
+    // permission alone would repeat the same warning for every view).
+    if (info.options.permission === undefined) return view;
     console.warn(
       `The view ${info.name}${info.where ? ` (at ${info.where})` : ""} asks for the ` +
         `permission '${permission}', but no security policy is set, so nothing enforces it. ` +

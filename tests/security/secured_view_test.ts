@@ -110,6 +110,9 @@ Deno.test("without a security policy a permission protects nothing (Pyramid's ru
   console.warn = (message: string) => warnings.push(message);
   try {
     assert.equal(securedView(view, info), view);
+    // A default permission alone is not repeated as a warning for every view.
+    config.setDefaultPermission("view");
+    assert.equal(securedView(view, { ...info, options: {} }), view);
   } finally {
     console.warn = warn;
   }
