@@ -35,6 +35,12 @@ export interface AuthenticationPolicy {
   forget(request: PyramidRequest): MaybePromise<HeaderList>;
 }
 
+interface CallbackAnswer {
+  callback: PrincipalsCallback;
+  userid: unknown;
+  groups: ReturnType<PrincipalsCallback>;
+}
+
 // A userid spelled like a system principal is refused, as Pyramid refuses it.
 function clean(userid: unknown): unknown {
   return userid === Everyone || userid === Authenticated ? null : userid;
@@ -45,7 +51,8 @@ function clean(userid: unknown): unknown {
  * {@linkcode PrincipalsCallback} whether the user exists and which groups it has (Pyramid's
  * `CallbackAuthenticationPolicy`). Subclasses supply `unauthenticatedUserid`, `remember` and
  * `forget`. When the callback is async, `authenticatedUserid` and `effectivePrincipals`
- * return Promises.
+ * return Promises. The callback runs once per request (and userid), however many of these
+ * the request asks for.
  *
  * @example A header-based policy with an async group lookup
  * ```ts
@@ -72,6 +79,18 @@ function clean(userid: unknown): unknown {
 export abstract class CallbackAuthenticationPolicy implements AuthenticationPolicy {
   /** The principals callback; none means every claimed user exists with no groups. */
   callback: PrincipalsCallback | undefined = undefined;
+  // What the callback answered for this request: the permission check and the view's own
+  // request.authenticatedUserid then cost one lookup (often a database query), not two.
+  #answers = new WeakMap<object, CallbackAnswer>();
+
+  #groups(userid: unknown, request: PyramidRequest): ReturnType<PrincipalsCallback> {
+    const callback = this.callback!;
+    const known = this.#answers.get(request);
+    if (known && known.callback === callback && known.userid === userid) return known.groups;
+    const groups = callback.call(this, userid, request);
+    this.#answers.set(request, { callback, userid, groups });
+    return groups;
+  }
 
   /** The claimed userid from the request, or null. */
   abstract unauthenticatedUserid(request: PyramidRequest): MaybePromise<unknown>;
@@ -91,10 +110,7 @@ export abstract class CallbackAuthenticationPolicy implements AuthenticationPoli
       if (userid === null) return null;
       const callback = this.callback;
       if (!callback) return userid;
-      return chain(
-        callback.call(this, userid, request),
-        (groups) => groups == null ? null : userid,
-      );
+      return chain(this.#groups(userid, request), (groups) => groups == null ? null : userid);
     });
   }
 
@@ -109,7 +125,7 @@ export abstract class CallbackAuthenticationPolicy implements AuthenticationPoli
       const callback = this.callback;
       if (!callback) return [Everyone, Authenticated, String(userid)];
       return chain(
-        callback.call(this, userid, request),
+        this.#groups(userid, request),
         (groups) =>
           groups == null ? [Everyone] : [Everyone, Authenticated, String(userid), ...groups],
       );

@@ -96,6 +96,28 @@ Deno.test("CallbackAuthenticationPolicy: an async callback makes the answers Pro
   ]);
 });
 
+Deno.test("the callback runs once per request, however many answers the request asks for", async () => {
+  const calls: unknown[] = [];
+  const policy = new HeaderPolicy();
+  policy.callback = async (userid) => {
+    calls.push(userid);
+    return GROUPS[userid as string] ?? null;
+  };
+  const ann = new DummyRequest({ headers: { "x-user": "ann" } });
+  await Promise.all([policy.authenticatedUserid(ann), policy.effectivePrincipals(ann)]);
+  await policy.authenticatedUserid(ann);
+  assert.deepEqual(calls, ["ann"]);
+  await policy.effectivePrincipals(new DummyRequest({ headers: { "x-user": "ann" } }));
+  assert.deepEqual(calls, ["ann", "ann"], "another request asks again");
+  policy.callback = async () => ["group:other"];
+  assert.deepEqual(await policy.effectivePrincipals(ann), [
+    Everyone,
+    Authenticated,
+    "ann",
+    "group:other",
+  ], "a replaced callback is asked afresh");
+});
+
 Deno.test("AuthTktAuthenticationPolicy: remember, read back through the callback, forget", async () => {
   const policy = new AuthTktAuthenticationPolicy(SECRET, {
     callback: slowGroups,
