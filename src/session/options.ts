@@ -5,7 +5,6 @@
  * @module
  */
 
-import { serialize } from "@hono/hono/utils/cookie";
 import { ConfigurationError } from "../errors.ts";
 
 /** Options shared by {@linkcode SignedCookieSessionFactory} and the other session stores. */
@@ -138,24 +137,26 @@ export function resolveSessionOptions(
   };
 }
 
-/** The `Set-Cookie` value for a session cookie; `value` null expires the cookie. */
+/**
+ * The `Set-Cookie` value for a session cookie; `value` null expires the cookie. Values
+ * are written as they are (the stores only make base64url and `.`), not percent-encoded,
+ * so Python peers reading the same cookie see the same bytes.
+ */
 export function sessionCookieHeader(
   options: ResolvedSessionOptions,
   value: string | null,
 ): string {
-  const attributes: Record<string, unknown> = {
-    path: options.path,
-    httpOnly: options.httponly,
-    secure: options.secure,
-  };
-  if (options.domain !== null) attributes.domain = options.domain;
-  if (options.samesite !== null) attributes.sameSite = options.samesite;
+  let header = `${options.cookieName}=${value ?? ""}`;
   if (value === null) {
-    attributes.maxAge = 0;
-    attributes.expires = new Date(0);
+    header += "; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT";
   } else if (options.maxAge !== null) {
-    attributes.maxAge = options.maxAge;
-    attributes.expires = new Date(Date.now() + options.maxAge * 1000);
+    const expires = new Date(Date.now() + options.maxAge * 1000).toUTCString();
+    header += `; Max-Age=${options.maxAge}; Expires=${expires}`;
   }
-  return serialize(options.cookieName, value ?? "", attributes as never);
+  if (options.domain !== null) header += `; Domain=${options.domain}`;
+  header += `; Path=${options.path}`;
+  if (options.secure) header += "; Secure";
+  if (options.httponly) header += "; HttpOnly";
+  if (options.samesite !== null) header += `; SameSite=${options.samesite}`;
+  return header;
 }

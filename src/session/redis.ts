@@ -241,7 +241,9 @@ export function RedisSessionFactory(url: string, options: RedisSessionOptions): 
         data[field.slice(2)] = JSON.parse(value);
       } catch { /* a field written by something else: skipped */ }
     }
+    // Redis normally drops it first; a stale entry (e.g. timeout lowered since) starts over.
     const timedOut = resolved.timeout !== null && nowSeconds() - renewed > resolved.timeout;
+    if (timedOut) id = undefined;
     return new Session({
       data: timedOut ? {} : data,
       created,
