@@ -103,3 +103,5 @@ export type { CompiledPattern } from "./src/routing/pattern.ts";
 export type { CallableRef, ExportRef, SiteRef, Transport } from "./src/executor/mod.ts";
 export type { CallSite } from "./src/_callsite.ts";
 export * from "./src/broadcast/mod.ts";
+export * from "./src/session/mod.ts";
+export * from "./src/csrf/mod.ts";

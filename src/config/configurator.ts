@@ -28,6 +28,9 @@ import { addView, type ViewOptions } from "./views.ts";
 import { addTween, type TweenFactory, type TweenOptions } from "./tweens.ts";
 import { addBuiltinRenderers, addRenderer } from "./rendering.ts";
 import { orderByHints } from "./_ordering.ts";
+import type { SessionFactory } from "../session/mod.ts";
+import type { CsrfOptions, CSRFStoragePolicy } from "../csrf/mod.ts";
+import { setCsrfStoragePolicy, setDefaultCsrfOptions, setSessionFactory } from "./sessions.ts";
 
 /** Options for `new Configurator()`. */
 export interface ConfiguratorOptions {
@@ -453,6 +456,21 @@ export class Configurator {
       await Promise.all(pending);
     }
     return await buildApp(this.registry, this.#state.setups);
+  }
+
+  /** Sets the session factory behind `request.session` (see {@linkcode SignedCookieSessionFactory}). */
+  setSessionFactory(factory: SessionFactory): void {
+    setSessionFactory(this.registry, factory);
+  }
+
+  /** Sets the CSRF defaults; `requireCsrf` (default true) makes every view check unsafe requests. */
+  setDefaultCsrfOptions(options: CsrfOptions = {}): void {
+    setDefaultCsrfOptions(this.registry, options);
+  }
+
+  /** Sets where CSRF tokens are kept (default: the session). */
+  setCsrfStoragePolicy(policy: CSRFStoragePolicy): void {
+    setCsrfStoragePolicy(this.registry, policy);
   }
 }
 

@@ -13,6 +13,8 @@ import type { ViewMapperClass } from "../views/mapper.ts";
 import type { RendererFactory } from "../rendering/renderer.ts";
 import type { Predicate } from "../views/predicates.ts";
 import type { TweenFactory, TweenOptions } from "./tweens.ts";
+import type { SessionFactory } from "../session/mod.ts";
+import type { CsrfOptions, CSRFStoragePolicy } from "../csrf/mod.ts";
 
 /** Builds the root resource for a request (Pyramid's root factory). */
 export type RootFactory = (request: PyramidRequest) => unknown | Promise<unknown>;
@@ -165,6 +167,12 @@ export class Registry {
   extras: Map<string | symbol, unknown> = new Map();
   /** Shutdown hooks extensions add; `app.close()` runs them, last added first. */
   closers: (() => void | Promise<void>)[] = [];
+  /** Makes `request.session` (`config.setSessionFactory`). */
+  sessionFactory: SessionFactory | undefined;
+  /** CSRF defaults (`config.setDefaultCsrfOptions`). */
+  csrfOptions: CsrfOptions | undefined;
+  /** Where CSRF tokens live (`config.setCsrfStoragePolicy`); the session's token otherwise. */
+  csrfStoragePolicy: CSRFStoragePolicy | undefined;
 
   /** Creates a registry over frozen settings. */
   constructor(settings: Settings, aio: AioSettings) {

@@ -33,3 +33,4 @@ export {
 export { Fernet, type FernetMessage } from "./fernet.ts";
 export { EncryptedCookieSessionFactory } from "./encrypted_cookie.ts";
 export { RedisSessionFactory, type RedisSessionOptions } from "./redis.ts";
+export { loadedSession, loadSession, type SessionfulRequest } from "./request_session.ts";
