@@ -74,7 +74,7 @@ export class Fernet {
   }
 
   /** A token for `data`, stamped with `now` (seconds; default the current time). */
-  async encrypt(data: Uint8Array, now = Math.floor(Date.now() / 1000)): Promise<string> {
+  async encrypt(data: Uint8Array, now: number = Math.floor(Date.now() / 1000)): Promise<string> {
     const iv = crypto.getRandomValues(new Uint8Array(16));
     const ciphertext = new Uint8Array(
       await crypto.subtle.encrypt(
