@@ -25,9 +25,10 @@
 
 export { ConfigurationError, ScopeError } from "./src/errors.ts";
 export * from "./src/httpexceptions.ts";
+export { Configurator } from "./src/standard.ts";
 export {
-  Configurator,
   type ConfiguratorOptions,
+  CoreConfigurator,
   type IncludeOptions,
   type PredicateOptions,
   type RequestMethodOptions,
@@ -36,6 +37,7 @@ export {
 export {
   type EventClass,
   type ExecutorSettings,
+  type MainIsolateMember,
   Registry,
   type RequestMethodRegistration,
   type RootFactory,
@@ -45,6 +47,23 @@ export {
   type TweenRegistration,
   type ViewRegistration,
 } from "./src/config/registry.ts";
+export {
+  type AppContext,
+  currentAppContext,
+  runInAppContext,
+  UtilityKey,
+} from "./src/app_context.ts";
+export type { AppExtension, ExtensionHost } from "./src/router/extension.ts";
+export {
+  type DerivedView,
+  VIEW,
+  type ViewDeriver,
+  type ViewDeriverInfo,
+  type ViewDeriverOptions,
+} from "./src/views/derivers.ts";
+export type { CacheControlOptions } from "./src/views/_builtin_derivers.ts";
+export { executorExtension } from "./src/blocking/extension.ts";
+export { brokerExtension } from "./src/broadcast/extension.ts";
 export { type AioSettings, asBool, asInt, asList, type Settings } from "./src/config/settings.ts";
 export { ApplicationCreated, NewRequest, NewResponse } from "./src/config/events.ts";
 export type { RouteOptions } from "./src/config/routes.ts";
@@ -57,8 +76,13 @@ export {
   type TweenFactory,
   type TweenOptions,
 } from "./src/config/tweens.ts";
-export { App, type AppSetup, type Closer, type HonoApp } from "./src/router/app.ts";
-export { PyramidRequest, type RequestInfo } from "./src/request/request.ts";
+export { App, type Closer, type HonoApp } from "./src/router/app.ts";
+export {
+  type FinishedCallback,
+  PyramidRequest,
+  type RequestInfo,
+  type ResponseCallback,
+} from "./src/request/request.ts";
 export type { UrlOptions } from "./src/request/_urls.ts";
 export { type FormValue, MultiDict } from "./src/request/multidict.ts";
 export { type CookieOptions, ResponseDraft } from "./src/request/response_draft.ts";
@@ -70,6 +94,8 @@ export type {
   RenderSystem,
 } from "./src/rendering/renderer.ts";
 export {
+  BLOCKING_VIEWS,
+  type BlockingViewMapper,
   CoroutineMapper,
   CoroutineOrExecutorMapper,
   ExecutorMapper,
@@ -86,6 +112,7 @@ export { serveStaticFile, type ServeStaticFileOptions } from "./src/static/mod.t
 export * from "./src/websocket/mod.ts";
 export {
   closeDefaultExecutor,
+  EXECUTOR,
   Executor,
   type ExecutorCall,
   type ExecutorOptions,

@@ -20,7 +20,10 @@ import {
 } from "../views/predicates.ts";
 import { viewConfigsInModule } from "../views/view_config.ts";
 import { serveStaticFile } from "../static/mod.ts";
-import { type App, type AppSetup, buildApp } from "../router/app.ts";
+import { type App, buildApp } from "../router/app.ts";
+import type { AppExtension } from "../router/extension.ts";
+import type { ViewDeriver, ViewDeriverOptions } from "../views/derivers.ts";
+import { addViewDeriver } from "./view_derivers.ts";
 import { type EventClass, Registry, type RootFactory } from "./registry.ts";
 import { readSettings, type Settings } from "./settings.ts";
 import { addRoute, prefixPattern, type RouteOptions } from "./routes.ts";
@@ -76,25 +79,17 @@ interface SharedState {
   viewPredicates: PredicateRegistration[];
   routePredicates: PredicateRegistration[];
   pending: Promise<unknown>[];
-  setups: AppSetup[];
 }
-
-/** A registry hook for extensions (the executor and websockets install themselves this way). */
-export type ConfiguratorExtension = (config: Configurator) => void;
-
-const extensions: ConfiguratorExtension[] = [];
 
 // Set by `include` just before it constructs a child, which then shares this state
 // (private fields exist only on objects the constructor made, so Object.create won't do).
 let inheritedState: SharedState | undefined;
 
-/** Lets a framework module prepare every new configurator (used internally). */
-export function registerConfiguratorExtension(extension: ConfiguratorExtension): void {
-  extensions.push(extension);
-}
-
 /**
- * Collects the application's configuration and builds it with {@linkcode Configurator.makeApp}.
+ * The core configurator: routes, views, view derivers, predicates, renderers, tweens,
+ * subscribers, request methods and settings, without any app extension. Most apps use
+ * `Configurator` (this plus the executor, websocket and broker extensions); add extensions
+ * to this one with {@linkcode CoreConfigurator.addExtension}.
  *
  * @example A JSON hello-world
  * ```ts
@@ -111,7 +106,7 @@ export function registerConfiguratorExtension(extension: ConfiguratorExtension):
  * await app.close();
  * ```
  */
-export class Configurator {
+export class CoreConfigurator {
   #state: SharedState;
   #routePrefix: string | undefined;
   #routeNamePrefix: string | undefined;
@@ -132,9 +127,7 @@ export class Configurator {
       viewPredicates: [...BUILTIN_VIEW_PREDICATES],
       routePredicates: [...BUILTIN_ROUTE_PREDICATES],
       pending: [],
-      setups: [],
     };
-    for (const extension of extensions) extension(this);
   }
 
   /** The registry being filled. */
@@ -259,11 +252,11 @@ export class Configurator {
    * `target` is a function or a module URL whose default export (or `includeme`) is one.
    */
   include(
-    target: ((config: Configurator) => void | Promise<void>) | string | URL,
+    target: ((config: CoreConfigurator) => void | Promise<void>) | string | URL,
     options: IncludeOptions = {},
   ): Promise<void> {
     inheritedState = this.#state;
-    const child = new Configurator();
+    const child = new (this.constructor as typeof CoreConfigurator)();
     child.#routePrefix = options.routePrefix === undefined
       ? this.#routePrefix
       : prefixPattern(this.#routePrefix, options.routePrefix);
@@ -444,9 +437,27 @@ export class Configurator {
     };
   }
 
-  /** Runs `setup(app)` during `makeApp()`, before views are compiled (for extensions). */
-  onMakeApp(setup: AppSetup): void {
-    this.#state.setups.push(setup);
+  /**
+   * Adds a view deriver `(view, info) => view` to every view's chain, between
+   * `decorated_view` and `rendered_view` unless `over`/`under` say otherwise (built-in names:
+   * `secured_view`, `csrf_view`, `owrapped_view`, `http_cached_view`, `decorated_view`,
+   * `rendered_view`, `mapped_view`; the ends `INGRESS` and `VIEW`).
+   */
+  addViewDeriver(deriver: ViewDeriver, options: ViewDeriverOptions = {}): void {
+    addViewDeriver(this.registry, deriver, { ...options, site: callerSite() });
+  }
+
+  /** Adds an app extension, installed by `makeApp()` (the same extension twice counts once). */
+  addExtension(extension: AppExtension): void {
+    if (
+      typeof extension !== "object" || extension === null ||
+      typeof extension.name !== "string" || typeof extension.install !== "function"
+    ) {
+      throw new ConfigurationError(
+        "addExtension() takes an object { name, install(host), over?, under? }.",
+      );
+    }
+    if (!this.registry.extensions.includes(extension)) this.registry.extensions.push(extension);
   }
 
   /** Finishes pending `scan`/`include` work and builds the application. */
@@ -455,7 +466,7 @@ export class Configurator {
       const pending = this.#state.pending.splice(0);
       await Promise.all(pending);
     }
-    return await buildApp(this.registry, this.#state.setups);
+    return await buildApp(this.registry);
   }
 
   /** Sets the session factory behind `request.session` (see {@linkcode SignedCookieSessionFactory}). */

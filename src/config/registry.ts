@@ -6,6 +6,7 @@
  */
 
 import type { CallSite } from "../_callsite.ts";
+import type { AppContext, UtilityKey } from "../app_context.ts";
 import type { CompiledPattern } from "../routing/pattern.ts";
 import type { AioSettings, Settings } from "./settings.ts";
 import type { PyramidRequest } from "../request/request.ts";
@@ -13,6 +14,8 @@ import type { ViewMapperClass } from "../views/mapper.ts";
 import type { RendererFactory } from "../rendering/renderer.ts";
 import type { Predicate } from "../views/predicates.ts";
 import type { TweenFactory, TweenOptions } from "./tweens.ts";
+import type { ViewDeriverRegistration } from "./view_derivers.ts";
+import type { AppExtension } from "../router/extension.ts";
 import type { SessionFactory } from "../session/mod.ts";
 import type { CsrfOptions, CSRFStoragePolicy } from "../csrf/mod.ts";
 
@@ -67,6 +70,12 @@ export interface ViewRegistration {
   exception: boolean;
   /** Registration order, for stable sorting. */
   order: number;
+  /** Every option the view was registered with (view derivers read theirs here). */
+  options: Readonly<Record<string, unknown>>;
+  /** Option names that are neither predicates nor built-in: checked against derivers at makeApp(). */
+  deriverOptions: string[];
+  /** The view predicate names known when it was registered (for error messages). */
+  predicateNames: string[];
 }
 
 /** A tween as registered. */
@@ -98,6 +107,14 @@ export interface RequestMethodRegistration {
   reify: boolean;
   /** A getter (computed on every access) rather than a method. */
   property: boolean;
+}
+
+/** A request member that runs on the main isolate, even for blocking views. */
+export interface MainIsolateMember {
+  /** The member's name on the request. */
+  name: string;
+  /** A property (read) or a method (called with structured-cloneable arguments). */
+  kind: "property" | "method";
 }
 
 /** A static view as registered. */
@@ -134,7 +151,7 @@ export interface ExecutorSettings {
  * console.assert(registry.settings["app.greeting"] === "hi");
  * ```
  */
-export class Registry {
+export class Registry implements AppContext {
   /** Frozen application settings. */
   settings: Settings;
   /** The framework's own settings, parsed from `aio.*` keys. */
@@ -145,6 +162,10 @@ export class Registry {
   routesByName: Map<string, Route> = new Map();
   /** Views and exception views in registration order. */
   views: ViewRegistration[] = [];
+  /** Custom view derivers in registration order (sorted at `makeApp`). */
+  viewDerivers: ViewDeriverRegistration[] = [];
+  /** App extensions added with `config.addExtension()`. */
+  extensions: AppExtension[] = [];
   /** Tweens in registration order (sorted at `makeApp`). */
   tweens: TweenRegistration[] = [];
   /** Renderer factories by name or by file extension (`.jinja2`). */
@@ -155,6 +176,12 @@ export class Registry {
   requestMethods: RequestMethodRegistration[] = [];
   /** Static views. */
   staticViews: StaticViewRegistration[] = [];
+  /**
+   * Request members that must run on the main isolate (they may do I/O: the authenticated
+   * user, the session). In a blocking view the same names answer plain values, fetched
+   * through the executor's synchronize channel.
+   */
+  mainIsolateMembers: MainIsolateMember[] = [];
   /** The default root factory. */
   rootFactory: RootFactory | undefined;
   /** The default view mapper. */
@@ -163,16 +190,13 @@ export class Registry {
   executor: ExecutorSettings;
   /** Module URLs the configurator has seen (scanned, included, caller modules). */
   knownModules: Set<string> = new Set();
-  /** Extra values extensions keep on the registry. */
-  extras: Map<string | symbol, unknown> = new Map();
-  /** Shutdown hooks extensions add; `app.close()` runs them, last added first. */
-  closers: (() => void | Promise<void>)[] = [];
   /** Makes `request.session` (`config.setSessionFactory`). */
   sessionFactory: SessionFactory | undefined;
   /** CSRF defaults (`config.setDefaultCsrfOptions`). */
   csrfOptions: CsrfOptions | undefined;
   /** Where CSRF tokens live (`config.setCsrfStoragePolicy`); the session's token otherwise. */
   csrfStoragePolicy: CSRFStoragePolicy | undefined;
+  #utilities = new Map<UtilityKey<unknown>, unknown>();
 
   /** Creates a registry over frozen settings. */
   constructor(settings: Settings, aio: AioSettings) {
@@ -183,6 +207,16 @@ export class Registry {
       timeoutMs: aio.timeoutMs,
       maxQueue: aio.maxQueue,
     };
+  }
+
+  /** Registers `value` as the service named by `key` (Pyramid's `registerUtility`). */
+  registerUtility<T>(key: UtilityKey<T>, value: T): void {
+    this.#utilities.set(key, value);
+  }
+
+  /** The service registered under `key`, or `undefined` (Pyramid's `queryUtility`). */
+  queryUtility<T>(key: UtilityKey<T>): T | undefined {
+    return this.#utilities.get(key) as T | undefined;
   }
 
   /** Whether anything subscribed to `event`. */

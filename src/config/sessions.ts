@@ -8,8 +8,30 @@
 
 import { ConfigurationError } from "../errors.ts";
 import type { Registry } from "./registry.ts";
+import type { PyramidRequest } from "../request/request.ts";
 import type { SessionFactory } from "../session/mod.ts";
 import type { CsrfOptions, CSRFStoragePolicy } from "../csrf/mod.ts";
+import type { AppExtension } from "../router/extension.ts";
+import { requestCsrfToken, requestSession } from "./session_members.ts";
+
+// Closes the factory in force when the app closes (a Redis store's connection).
+const SESSIONS_EXTENSION: AppExtension = {
+  name: "aio.sessions",
+  install(host) {
+    const registry = host.registry;
+    host.onClose(() => registry.sessionFactory?.close?.());
+  },
+};
+
+function addMember(
+  registry: Registry,
+  name: string,
+  fn: (request: PyramidRequest) => unknown,
+  kind: { reify: boolean; property: boolean },
+): void {
+  if (registry.requestMethods.some((m) => m.name === name)) return;
+  registry.requestMethods.push({ name, fn, ...kind });
+}
 
 /**
  * Sets the session factory behind `request.session`; `app.close()` closes it (a Redis
@@ -32,13 +54,12 @@ export function setSessionFactory(registry: Registry, factory: SessionFactory): 
         "RedisSessionFactory(url, { secret }).",
     );
   }
-  const previous = registry.sessionFactory;
   registry.sessionFactory = factory;
-  if (previous?.close) {
-    const index = registry.closers.indexOf(previous.close);
-    if (index >= 0) registry.closers.splice(index, 1);
+  addMember(registry, "session", requestSession, { reify: true, property: false });
+  addMember(registry, "csrfToken", requestCsrfToken, { reify: false, property: true });
+  if (!registry.extensions.includes(SESSIONS_EXTENSION)) {
+    registry.extensions.push(SESSIONS_EXTENSION);
   }
-  if (factory.close) registry.closers.push(factory.close);
 }
 
 const OPTION_NAMES = new Set([

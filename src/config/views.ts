@@ -10,9 +10,10 @@ import { type CallSite, formatSite } from "../_callsite.ts";
 import { resolveReference } from "../executor/registry.ts";
 import type { ViewMapperClass } from "../views/mapper.ts";
 import type { PredicateRegistration } from "../views/predicates.ts";
-import { viewLabel } from "../views/_call.ts";
+import { viewLabel } from "../views/call_view.ts";
 import type { Registry, ViewRegistration } from "./registry.ts";
 import { makePredicates } from "./routes.ts";
+import { BUILTIN_DERIVER_OPTIONS } from "../views/derivers.ts";
 
 /** Options for `config.addView` and `viewConfig`. */
 export interface ViewOptions {
@@ -48,15 +49,11 @@ export interface ViewOptions {
   [predicate: string]: unknown;
 }
 
-const NON_PREDICATES = new Set([
-  "routeName",
-  "context",
-  "name",
-  "renderer",
-  "permission",
-  "mapper",
-  "attr",
-]);
+// Options that are neither predicates nor deriver options: they say where the view goes.
+const PLACEMENT = new Set(["routeName", "context", "name"]);
+// Options the built-in derivers read; custom derivers' options are checked at makeApp(),
+// since a deriver may be added after the views that use it (as in Pyramid).
+const NON_PREDICATES = new Set([...PLACEMENT, ...BUILTIN_DERIVER_OPTIONS]);
 
 /** Where and how a view is being registered. */
 export interface AddViewSource {
@@ -128,6 +125,10 @@ export function addView(
       `The routeName option must be a string (at ${formatSite(source.site)}).`,
     );
   }
+  const predicateNames = new Set(source.viewPredicates.map((p) => p.name));
+  const deferred = Object.keys(options).filter((key) =>
+    options[key] !== undefined && !NON_PREDICATES.has(key) && !predicateNames.has(key)
+  );
   const registration: ViewRegistration = {
     view: target,
     label: typeof view === "string" ? view : viewLabel(view),
@@ -138,7 +139,15 @@ export function addView(
     permission: options.permission,
     mapper: options.mapper,
     attr: options.attr,
-    predicates: makePredicates(options, source.viewPredicates, NON_PREDICATES, "view"),
+    predicates: makePredicates(
+      options,
+      source.viewPredicates,
+      new Set([...NON_PREDICATES, ...deferred]),
+      "view",
+    ),
+    options: Object.freeze({ ...options }),
+    deriverOptions: deferred,
+    predicateNames: [...predicateNames],
     site: source.site,
     baseUrl: source.baseUrl,
     ref,

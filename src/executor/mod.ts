@@ -44,12 +44,13 @@ export {
 export { synchronize, type SynchronizeOptions } from "./synchronize.ts";
 export {
   closeDefaultExecutor,
+  EXECUTOR,
   getCurrentExecutor,
   setCurrentExecutor,
   spawnBlocking,
   useExecutor,
 } from "./spawn.ts";
-export { isAsync } from "./is_async.ts";
+export { isAsync } from "../is_async.ts";
 export {
   callService,
   inExecutorWorker,

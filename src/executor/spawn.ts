@@ -6,6 +6,7 @@
  */
 
 import { ConfigurationError } from "../errors.ts";
+import { currentAppContext, UtilityKey } from "../app_context.ts";
 import { inExecutorWorker } from "./channel.ts";
 import { Executor } from "./pool.ts";
 import {
@@ -27,6 +28,25 @@ const DEFAULT_IDLE_MS = 100;
 
 let current: Executor | undefined;
 let fallback: Executor | undefined;
+
+/**
+ * The registry key under which an app's executor extension provides its executor (started
+ * on first use): code running inside one of that app's requests uses that app's pool.
+ *
+ * @example Finding the executor of the app handling the current request
+ * ```ts
+ * import { currentAppContext, EXECUTOR } from "@aio/pyramid";
+ * const executor = currentAppContext()?.queryUtility(EXECUTOR)?.();
+ * console.assert(executor === undefined); // outside a request
+ * ```
+ */
+export const EXECUTOR: UtilityKey<() => Executor> = new UtilityKey("executor");
+
+// The executor for a call: the current request's app's, else the installed or default one.
+function executorForCall(): Executor {
+  const ofApp = currentAppContext()?.queryUtility(EXECUTOR);
+  return ofApp ? ofApp() : getCurrentExecutor();
+}
 
 /**
  * Makes `executor` the one `spawnBlocking()` and `useExecutor()` functions use (the app does
@@ -121,7 +141,7 @@ export async function spawnBlocking<A extends unknown[], R>(
     return await local(...args);
   }
   const target = await locateCallable(fn, { modules: [base], base });
-  return await getCurrentExecutor().run({ target, args, name: labelOf(fn, target) }) as Awaited<
+  return await executorForCall().run({ target, args, name: labelOf(fn, target) }) as Awaited<
     R
   >;
 }
@@ -162,7 +182,7 @@ export function useExecutor<A extends unknown[], R>(
           "can share. Call useExecutor() at the top level of a module.",
       );
     }
-    return await getCurrentExecutor().run({ target: { site }, args, name }) as Awaited<R>;
+    return await executorForCall().run({ target: { site }, args, name }) as Awaited<R>;
   }
   if (site !== undefined) aliasSite(runInExecutor as AnyFunction, site);
   return runInExecutor;

@@ -7,7 +7,7 @@
 
 import { ConfigurationError, ScopeError } from "../errors.ts";
 import { callService, inExecutorWorker, registerService } from "./channel.ts";
-import { isAsync } from "./is_async.ts";
+import { isAsync } from "../is_async.ts";
 import { callerSite, functionAtSite, loadCallable, recordSite } from "./registry.ts";
 
 /** Options of {@linkcode synchronize}. */

@@ -36,6 +36,15 @@ function containsBytes(bytes: Uint8Array, text: string): boolean {
   return false;
 }
 
+/** A response callback: may change the response's headers; may be async. */
+export type ResponseCallback = (
+  request: PyramidRequest,
+  response: Response,
+) => void | Promise<void>;
+
+/** A finished callback: runs after the response is made, errors included; may be async. */
+export type FinishedCallback = (request: PyramidRequest) => void | Promise<void>;
+
 /** Connection details from the server, when there is one. */
 export interface RequestInfo {
   /** The peer's address. */
@@ -80,6 +89,16 @@ export class PyramidRequest {
   virtualRootPath = "/";
   /** The error an exception view is rendering. */
   exception: unknown = undefined;
+  /**
+   * The path prefix the app is mounted under (Pyramid's `script_name`): `""` unless an outer
+   * Hono app mounted it with `parent.route("/legacy", app.hono)`. Routing sees the path
+   * after it; generated URLs include it.
+   */
+  scriptName = "";
+  /** Callbacks run on the response before it leaves (see {@linkcode addResponseCallback}). */
+  responseCallbacks: ResponseCallback[] = [];
+  /** Callbacks run once the response is made, errors included (see {@linkcode addFinishedCallback}). */
+  finishedCallbacks: FinishedCallback[] = [];
 
   #url: URL | undefined;
   #path: string | undefined;
@@ -126,7 +145,10 @@ export class PyramidRequest {
     let end = url.indexOf("?", start);
     const hash = url.indexOf("#", start);
     if (hash >= 0 && (end < 0 || hash < end)) end = hash;
-    return this.#pathname = end < 0 ? url.slice(start) : url.slice(start, end);
+    const full = end < 0 ? url.slice(start) : url.slice(start, end);
+    const prefix = this.scriptName;
+    if (prefix === "" || !full.startsWith(prefix)) return this.#pathname = full;
+    return this.#pathname = full.slice(prefix.length) || "/";
   }
   /** The decoded path; a malformed percent-escape is a 400. */
   get path(): string {
@@ -147,9 +169,9 @@ export class PyramidRequest {
   get scheme(): string {
     return this.parsedUrl.protocol.slice(0, -1);
   }
-  /** `scheme://host`, the base of generated URLs. */
+  /** `scheme://host` plus the mount prefix: the base of generated URLs. */
   get applicationUrl(): string {
-    return `${this.scheme}://${this.host}`;
+    return `${this.scheme}://${this.host}${this.scriptName}`;
   }
   /** Whether the request says it came from XMLHttpRequest. */
   get isXhr(): boolean {
@@ -296,14 +318,33 @@ export class PyramidRequest {
     this.#params = undefined;
   }
 
+  /**
+   * Registers a callback that receives the response before it leaves (after the view and
+   * the tweens, before `NewResponse`); it may change headers. Pyramid's
+   * `add_response_callback`. Callbacks run in the order they were added, for error
+   * responses too (here every error becomes a response).
+   */
+  addResponseCallback(callback: ResponseCallback): void {
+    this.responseCallbacks.push(callback);
+  }
+
+  /**
+   * Registers a callback that runs once the response is made, whatever happened (errors
+   * included), before it is sent. Pyramid's `add_finished_callback`: commit or roll back a
+   * transaction here, release a connection. Errors in it are logged, not sent.
+   */
+  addFinishedCallback(callback: FinishedCallback): void {
+    this.finishedCallbacks.push(callback);
+  }
+
   /** An absolute URL for the named route. */
   routeUrl(name: string, options: UrlOptions = {}): string {
     return this.applicationUrl + buildRoutePath(this.registry, name, options);
   }
 
-  /** The path (no scheme or host) for the named route. */
+  /** The path (no scheme or host) for the named route, mount prefix included. */
   routePath(name: string, options: UrlOptions = {}): string {
-    return buildRoutePath(this.registry, name, options);
+    return this.scriptName + buildRoutePath(this.registry, name, options);
   }
 
   /** An absolute URL for a file served by a static view. */
@@ -314,7 +355,8 @@ export class PyramidRequest {
 
   /** The path for a file served by a static view. */
   staticPath(path: string, options: Omit<UrlOptions, "parts"> = {}): string {
-    return findStaticUrl(this.registry, path, options);
+    const found = findStaticUrl(this.registry, path, options);
+    return /^[a-z][a-z0-9+.-]*:/i.test(found) ? found : this.scriptName + found;
   }
 
   /** An absolute URL for a resource, with extra path elements appended. */

@@ -1,42 +1,28 @@
 /**
- * `makeApp()`: turns the registry into an {@linkcode App} — views mapped and given their
- * renderers, tweens ordered around the router, all mounted on a Hono instance.
+ * `makeApp()`: installs the app's extensions, derives every view, orders the tweens around
+ * the router and mounts the request path on a Hono instance. {@linkcode App} itself is only
+ * the lifecycle: `fetch`, `ready()`, `close()`.
  *
  * @module
  */
 
 import { Hono } from "@hono/hono";
 import { ConfigurationError } from "../errors.ts";
-import { formatSite } from "../_callsite.ts";
-import { HTTPException } from "../httpexceptions.ts";
-import { PyramidRequest, type RequestInfo } from "../request/request.ts";
-import type { Registry, ViewRegistration } from "../config/registry.ts";
+import { runInAppContext } from "../app_context.ts";
+import type { PyramidRequest, RequestInfo } from "../request/request.ts";
+import { requestClassWith } from "../request/request_class.ts";
+import type { Registry } from "../config/registry.ts";
 import { ApplicationCreated } from "../config/events.ts";
-import { resolveRenderer } from "../config/rendering.ts";
-import { buildTweenChain, EXCVIEW, type Handler, MAIN } from "../config/tweens.ts";
-import { type Renderer, toRenderedResponse } from "../rendering/renderer.ts";
-import { CoroutineOrExecutorMapper, type ViewMapperClass } from "../views/mapper.ts";
+import { buildTweenChain, EXCVIEW, MAIN } from "../config/tweens.ts";
 import { type ViewEntry, ViewLookup } from "../views/lookup.ts";
-import type { LazyView } from "../config/views.ts";
-import { excviewTweenFactory, makeRouter, renderError } from "./router.ts";
-import { logError } from "./_log.ts";
-import { defaultRootFactory } from "./_default_root.ts";
-import { installExecutor } from "../views/_blocking.ts";
-import { installBroker } from "../broadcast/_install.ts";
+import { deriveView } from "../views/derive.ts";
+import { excviewTweenFactory, makeRequestHandler, makeRouter } from "./router.ts";
+import { logError } from "../log.ts";
+import { defaultRootFactory } from "./default_root.ts";
+import { type AppExtension, type ExtensionHost, orderExtensions } from "./extension.ts";
 
-/**
- * The Hono instance under an app, as the framework exposes it: add Hono middleware with
- * `use()` (it then runs around every request), or cast to `Hono` for its full API.
- */
-export interface HonoApp {
-  /** Adds Hono middleware, e.g. `app.hono.use(cors())`. */
-  // deno-lint-ignore no-explicit-any
-  use(...args: any[]): unknown;
-  /** Hono's request handler. */
-  fetch(request: Request, env?: unknown): Response | Promise<Response>;
-  /** The routes and middleware registered on the instance. */
-  readonly routes: readonly unknown[];
-}
+/** The Hono instance under an app: Hono's own type. */
+export type HonoApp = Hono;
 
 /** Something `app.close()` must stop: workers, sockets, brokers. */
 export type Closer = () => void | Promise<void>;
@@ -45,8 +31,15 @@ export type Closer = () => void | Promise<void>;
  * A built application: a `Deno.serve` handler (`fetch`), the underlying Hono instance,
  * and `close()` to stop what it started.
  *
+ * Every request goes through `app.hono`. Hono middleware added with `app.hono.use()` runs
+ * outside the tweens; add it before the app serves its first request (or is mounted in
+ * another Hono app), since Hono runs handlers in the order they were added and the
+ * framework's own handler is added then. Mount the whole app under a prefix of an existing
+ * Hono app with `parent.route("/legacy", app.hono)`: routes match below the prefix and
+ * `routeUrl` writes prefixed URLs.
+ *
  * @example Serving an app
- * ```ts ignore
+ * ```ts no-eval
  * import { Configurator, serve } from "@aio/pyramid";
  * const config = new Configurator();
  * config.addRoute("hello", "/hello");
@@ -58,15 +51,13 @@ export type Closer = () => void | Promise<void>;
 export class App {
   /** The application registry. */
   readonly registry: Registry;
-  /** The Hono instance the app is mounted on; add Hono middleware with `app.hono.use()`. */
+  /** The Hono instance every request goes through; add middleware with `app.hono.use()`. */
   readonly hono: HonoApp;
-  /** The executor running blocking views, when one was started. */
-  executor: unknown;
   #closers: Closer[] = [];
   #readiness: (() => Promise<void>)[] = [];
+  #exposed = new Map<string, unknown>();
   #closed: Promise<void> | undefined;
-  #direct: ((request: Request, info?: RequestInfo) => Promise<Response>) | undefined;
-  #honoRoutes = 0;
+  #mount: (() => void) | undefined;
 
   /** Used by `makeApp()`. */
   constructor(registry: Registry, hono: Hono) {
@@ -74,20 +65,52 @@ export class App {
     this.hono = hono;
   }
 
-  /**
-   * The `Deno.serve` handler. While the Hono instance holds nothing but the framework's own
-   * handler, requests go straight to the tween chain (what Hono would call anyway); once
-   * Hono middleware or routes are added with `app.hono`, every request goes through Hono.
-   */
-  fetch = (request: Request, info?: RequestInfo): Response | Promise<Response> =>
-    this.#direct !== undefined && this.hono.routes.length === this.#honoRoutes
-      ? this.#direct(request, info)
-      : this.hono.fetch(request, info);
+  /** The `Deno.serve` handler: Hono's, with the framework's handler added on first use. */
+  fetch = (request: Request, info?: RequestInfo): Response | Promise<Response> => {
+    if (this.#mount) this.#mountNow();
+    return this.hono.fetch(request, info);
+  };
 
-  /** Used by `makeApp()`: the handler used while Hono has nothing else to do. */
-  setDirectHandler(handler: (request: Request, info?: RequestInfo) => Promise<Response>): void {
-    this.#direct = handler;
-    this.#honoRoutes = this.hono.routes.length;
+  /** The executor running blocking views, when the app has one. */
+  get executor(): unknown {
+    return this.#exposed.get("executor");
+  }
+
+  /** The value an extension exposed under its name (`app.extension("executor")`). */
+  extension(name: string): unknown {
+    return this.#exposed.get(name);
+  }
+
+  /** Used by `makeApp()`: adds the framework's handler to Hono when first needed. */
+  setMount(mount: () => void): void {
+    this.#mount = mount;
+    // Mounting in another Hono app reads `routes`: add the handler first.
+    const routes = this.hono.routes;
+    Object.defineProperty(this.hono, "routes", {
+      configurable: true,
+      get: () => {
+        if (this.#mount) this.#mountNow();
+        return routes;
+      },
+    });
+    const use = this.hono.use.bind(this.hono);
+    // deno-lint-ignore no-explicit-any
+    (this.hono as any).use = (...args: unknown[]) => {
+      if (!this.#mount) {
+        throw new ConfigurationError(
+          "app.hono.use() was called after the app served a request (or was mounted): Hono " +
+            "runs handlers in the order they were added, so this middleware would never run. " +
+            "Add Hono middleware right after makeApp(), before serving.",
+        );
+      }
+      return use(...(args as Parameters<typeof use>));
+    };
+  }
+
+  #mountNow(): void {
+    const mount = this.#mount!;
+    this.#mount = undefined;
+    mount();
   }
 
   /** Registers something for `close()` to stop (last registered, first stopped). */
@@ -100,6 +123,11 @@ export class App {
     this.#readiness.push(check);
   }
 
+  /** Used by `makeApp()`: what an extension exposed. */
+  expose(name: string, value: unknown): void {
+    this.#exposed.set(name, value);
+  }
+
   /**
    * Resolves once what the app started can take work without start-up delay: executor
    * workers have loaded their modules. Requests never need it; `deno task serve` awaits it
@@ -109,10 +137,10 @@ export class App {
     await Promise.all(this.#readiness.map((check) => check()));
   }
 
-  /** Stops workers, closes sockets and brokers. Safe to call twice. */
+  /** Stops what the extensions started, in reverse install order. Safe to call twice. */
   close(): Promise<void> {
     return this.#closed ??= (async () => {
-      for (const closer of [...this.#closers, ...this.registry.closers.toReversed()]) {
+      for (const closer of this.#closers) {
         try {
           await closer();
         } catch (error) {
@@ -123,176 +151,39 @@ export class App {
   }
 }
 
-function isLazy(view: unknown): view is LazyView {
-  return typeof view === "object" && view !== null && "moduleUrl" in view;
-}
-
-async function resolveView(registration: ViewRegistration): Promise<unknown> {
-  const view = registration.view;
-  if (!isLazy(view)) return view;
-  let module: Record<string, unknown>;
-  try {
-    module = await import(view.moduleUrl);
-  } catch (error) {
-    throw new ConfigurationError(
-      `The view '${registration.label}' (registered at ${
-        formatSite(registration.site)
-      }) could not be imported from ${view.moduleUrl}: ${(error as Error).message}`,
-      { cause: error },
-    );
-  }
-  const found = module[view.exportName];
-  if (typeof found !== "function") {
-    throw new ConfigurationError(
-      `The module ${view.moduleUrl} has no function export '${view.exportName}' (view '${registration.label}', registered at ${
-        formatSite(registration.site)
-      }). Exports: ${Object.keys(module).join(", ") || "none"}.`,
-    );
-  }
-  return found;
-}
-
-async function compileView(registry: Registry, registration: ViewRegistration): Promise<ViewEntry> {
-  const routeName = registration.routeName;
-  if (routeName !== undefined && !registry.routesByName.has(routeName)) {
-    const known = [...registry.routesByName.keys()].join(", ") || "none";
-    throw new ConfigurationError(
-      `The view ${registration.label} (registered at ${
-        formatSite(registration.site)
-      }) names the route '${routeName}', but no route has that name. Add it with config.addRoute('${routeName}', pattern) or fix the routeName. Known routes: ${known}.`,
-    );
-  }
-  const view = await resolveView(registration);
-  const resolved = { ...registration, view };
-  const where = formatSite(registration.site);
-  const context = registration.context;
-  if (registration.permission !== undefined) {
-    // Pyramid ignores permissions when no authorization policy is set; this version has no
-    // security policies yet, so a permission would silently protect nothing.
-    throw new ConfigurationError(
-      `The view ${registration.label} (at ${where}) asks for the permission '${registration.permission}', ` +
-        "but this version of @aio/pyramid has no authorization policy to enforce it. " +
-        "Remove the permission option, or check access in the view (or a tween) yourself.",
-    );
-  }
-  if (context !== undefined && typeof context !== "function") {
-    throw new ConfigurationError(
-      `The context option of view ${registration.label} (at ${where}) must be a class; views match contexts with instanceof.`,
-    );
-  }
-  const Mapper = registration.mapper ?? classMapper(view) ?? registry.defaultMapper ??
-    CoroutineOrExecutorMapper;
-  const mapped = await new Mapper({ registration: resolved, registry }).mapView(view);
-  const rendererName = registration.renderer;
-  const renderer: Renderer | undefined = rendererName === undefined
-    ? undefined
-    : await resolveRenderer(registry, rendererName, registration.baseUrl, where);
-  const label = registration.label;
-
-  async function renderView(context: unknown, request: PyramidRequest): Promise<Response> {
-    const value = await mapped(context, request);
-    if (value instanceof Response) {
-      // A 101 upgrade response must be returned untouched.
-      return request.hasResponseDraft && value.status !== 101
-        ? request.response.applyTo(value)
-        : value;
-    }
-    if (value instanceof HTTPException) {
-      return value.toResponse({ accept: request.headers.get("accept"), method: request.method });
-    }
-    if (renderer === undefined) {
-      throw new TypeError(
-        `The view ${label} returned ${
-          value === null ? "null" : typeof value
-        } but has no renderer. Return a Response, or register the view with a renderer such as { renderer: "json" } (registered at ${where}).`,
-      );
-    }
-    let body = renderer!.render(value, { request, context, rendererName: rendererName! });
-    if (body instanceof Promise) body = await body;
-    return toRenderedResponse(body, renderer.contentType, request);
-  }
-
-  const methodPredicate = registration.predicates.find((p) => p.kind === "requestMethod") as
-    | { methods?: string[] }
-    | undefined;
-  return {
-    registration: resolved,
-    predicates: registration.predicates,
-    methods: methodPredicate?.methods,
-    contextClass: context as ViewEntry["contextClass"],
-    call: renderView,
-  };
-}
-
-// A class view may name its mapper with a static `viewMapper` (aiopyramid's `__view_mapper__`).
-function classMapper(view: unknown): ViewMapperClass | undefined {
-  if (typeof view !== "function") return undefined;
-  const mapper = (view as { viewMapper?: unknown }).viewMapper;
-  return typeof mapper === "function" ? mapper as ViewMapperClass : undefined;
-}
-
-function requestClassFor(registry: Registry): typeof PyramidRequest {
-  if (registry.requestMethods.length === 0) return PyramidRequest;
-  class AppRequest extends PyramidRequest {}
-  for (const { name, fn, reify, property } of registry.requestMethods) {
-    if (name in PyramidRequest.prototype) {
-      throw new ConfigurationError(
-        `addRequestMethod cannot add '${name}': the request already has it. Choose another name.`,
-      );
-    }
-    if (reify) {
-      Object.defineProperty(AppRequest.prototype, name, {
-        configurable: true,
-        get(this: PyramidRequest) {
-          const value = fn.call(this, this);
-          Object.defineProperty(this, name, { value, configurable: true });
-          return value;
-        },
-      });
-    } else if (property) {
-      Object.defineProperty(AppRequest.prototype, name, {
-        configurable: true,
-        get(this: PyramidRequest) {
-          return fn.call(this, this);
-        },
-      });
-    } else {
-      Object.defineProperty(AppRequest.prototype, name, {
-        configurable: true,
-        value: function (this: PyramidRequest, ...args: never[]) {
-          return fn.call(this, this, ...args);
-        },
-      });
-    }
-  }
-  return AppRequest;
-}
-
 // The excview tween entries buildApp() added itself (as opposed to one an app supplied).
 const BUILTIN_EXCVIEW = new WeakSet<object>();
 
-/** Hook run by `makeApp()` before views are compiled (the executor installs itself here). */
-export type AppSetup = (app: App) => void | Promise<void>;
+function hostFor(app: App, extension: AppExtension): ExtensionHost {
+  return {
+    registry: app.registry,
+    onReady: (check) => app.onReady(check),
+    onClose: (closer) => app.onClose(closer),
+    expose: (value) => app.expose(extension.name, value),
+  };
+}
 
 /** Builds the application from a filled registry. */
-export async function buildApp(registry: Registry, setups: AppSetup[] = []): Promise<App> {
+export async function buildApp(
+  registry: Registry,
+  extensions: readonly AppExtension[] = [],
+): Promise<App> {
   const hono = new Hono();
   const app = new App(registry, hono);
   try {
-    installExecutor(app);
-    installBroker(app);
-    for (const setup of setups) await setup(app);
+    for (const extension of orderExtensions([...extensions, ...registry.extensions])) {
+      await extension.install(hostFor(app, extension));
+    }
     const entries: ViewEntry[] = [];
     for (const registration of registry.views) {
-      entries.push(await compileView(registry, registration));
+      entries.push(await deriveView(registry, registration));
     }
     const views = new ViewLookup(entries);
-    const rootFactory = registry.rootFactory ?? defaultRootFactory;
     const router = makeRouter({
       registry,
       routes: registry.routes,
       views,
-      rootFactory,
+      rootFactory: registry.rootFactory ?? defaultRootFactory,
       routingReadsBody: registry.routes.some((r) =>
         r.predicates.some((p) => p.kind === "requestParam" || p.kind === "custom")
       ),
@@ -309,28 +200,21 @@ export async function buildApp(registry: Registry, setups: AppSetup[] = []): Pro
       BUILTIN_EXCVIEW.add(excview);
       registry.tweens.unshift(excview);
     }
-    const chain: Handler = buildTweenChain(registry, router);
+    const handle = makeRequestHandler({
+      registry,
+      chain: buildTweenChain(registry, router),
+      views,
+    });
     const RequestClass = requestClassFor(registry);
 
-    hono.all("*", function pyramid(c) {
-      return chain(new RequestClass(c.req.raw, registry, c.env as RequestInfo | undefined));
-    });
-    hono.onError(function pyramidSafetyNet(error, c) {
-      // Only errors raised above the excview tween (in a tween near INGRESS) land here.
-      return renderError(error, new RequestClass(c.req.raw, registry), undefined, registry);
-    });
-    app.setDirectHandler(async function pyramidDirect(raw, info) {
-      const request = new RequestClass(raw, registry, info);
-      let response: Response;
-      try {
-        response = await chain(request);
-      } catch (error) {
-        response = await renderError(error, request, undefined, registry);
-      }
-      // As Hono does: a HEAD answer keeps the headers and drops the body.
-      return raw.method === "HEAD" && response.body !== null
-        ? new Response(null, response)
-        : response;
+    app.setMount(() => {
+      hono.all("*", function pyramid(c) {
+        const request = new RequestClass(c.req.raw, registry, c.env as RequestInfo | undefined);
+        // Mounted with parent.route("/prefix", app.hono), Hono reports "/prefix/*".
+        const routePath = c.req.routePath;
+        if (routePath.length > 2) request.scriptName = routePath.replace(/\/?\*$/, "");
+        return runInAppContext(registry, () => handle(request));
+      });
     });
     await registry.notify(new ApplicationCreated(app));
     return app;
@@ -338,4 +222,8 @@ export async function buildApp(registry: Registry, setups: AppSetup[] = []): Pro
     await app.close();
     throw error;
   }
+}
+
+function requestClassFor(registry: Registry): typeof PyramidRequest {
+  return requestClassWith(registry.requestMethods);
 }

@@ -1,7 +1,13 @@
 /**
- * The request path, top to bottom, in one place: route match → root and traversal →
- * body → view lookup → view → renderer → NewResponse. Errors go to the `excview` tween
- * just above, which renders them through exception views.
+ * The request path, top to bottom, in one place:
+ *
+ * 1. {@linkcode makeRequestHandler}: the tween chain (errors from tweens above `excview` are
+ *    rendered here too), then response callbacks, `NewResponse` once for every response, and
+ *    finished callbacks (always).
+ * 2. The `excview` tween: errors from below become responses through exception views.
+ * 3. {@linkcode makeRouter} (the tweens' `MAIN`): `NewRequest`, route match → root and
+ *    traversal → body → view lookup → the derived view (permission, CSRF, caching,
+ *    decorators, custom derivers, renderer, mapper: see `views/derivers.ts`).
  *
  * @module
  */
@@ -13,7 +19,7 @@ import { NewRequest, NewResponse } from "../config/events.ts";
 import type { Handler } from "../config/tweens.ts";
 import { traverse } from "../traversal/mod.ts";
 import type { ViewLookup } from "../views/lookup.ts";
-import { logError } from "./_log.ts";
+import { logError } from "../log.ts";
 import { RouteTable } from "../routing/route_table.ts";
 
 /** What the router needs, compiled once at `makeApp()`. */
@@ -64,7 +70,6 @@ export function makeRouter(tables: RouterTables): Handler {
   const { registry, views, rootFactory, routingReadsBody } = tables;
   const routes = new RouteTable(tables.routes);
   const notifyRequest = registry.hasSubscribers(NewRequest);
-  const notifyResponse = registry.hasSubscribers(NewResponse);
 
   return async function router(request: PyramidRequest): Promise<Response> {
     if (notifyRequest) await registry.notify(new NewRequest(request));
@@ -123,12 +128,61 @@ export function makeRouter(tables: RouterTables): Handler {
     }
     const view = group.select(request.context, request);
 
-    // 5. Call it (mapper) and render its value (renderer).
-    let response = await view.call(request.context, request);
+    // 5. The derived view: derivers, mapper (async, executor or websocket), renderer.
+    return await view.call(request.context, request);
+  };
+}
 
-    if (notifyResponse) response = await notifyNewResponse(registry, request, response);
+/** What {@linkcode makeRequestHandler} needs. */
+export interface RequestHandlerTables {
+  /** The registry. */
+  registry: Registry;
+  /** The tween chain, `excview` and the router at its bottom. */
+  chain: Handler;
+  /** The view lookup (for exception views of errors raised above `excview`). */
+  views: ViewLookup;
+}
+
+/**
+ * The whole request path around the tween chain: an error no tween turned into a response
+ * is rendered here; response callbacks run, `NewResponse` is sent once for every response,
+ * and finished callbacks run last, errors included.
+ */
+export function makeRequestHandler(tables: RequestHandlerTables): Handler {
+  const { registry, chain, views } = tables;
+  const notifyResponse = registry.hasSubscribers(NewResponse);
+  return async function handleRequest(request: PyramidRequest): Promise<Response> {
+    let response: Response;
+    try {
+      response = await chain(request);
+    } catch (error) {
+      // Only errors raised above the excview tween (in a tween near INGRESS) land here.
+      response = await renderError(error, request, views, registry);
+    }
+    try {
+      if (request.responseCallbacks.length > 0) {
+        response = withMutableHeaders(response);
+        for (const callback of request.responseCallbacks) await callback(request, response);
+      }
+      if (notifyResponse) response = await notifyNewResponse(registry, request, response);
+    } catch (error) {
+      logError("A response callback or NewResponse subscriber failed", error, request);
+      response = internalError(error, request, registry);
+    } finally {
+      if (request.finishedCallbacks.length > 0) await runFinishedCallbacks(request);
+    }
     return response;
   };
+}
+
+async function runFinishedCallbacks(request: PyramidRequest): Promise<void> {
+  for (const callback of request.finishedCallbacks) {
+    try {
+      await callback(request);
+    } catch (error) {
+      logError("A finished callback failed", error, request);
+    }
+  }
 }
 
 /** Sends NewResponse; subscribers get a response whose headers they may change. */
@@ -164,15 +218,12 @@ function withMutableHeaders(response: Response): Response {
  * whose body shows the stack only when `aio.debug` is on.
  */
 export function excviewTweenFactory(views: ViewLookup, registry: Registry) {
-  const notifyResponse = registry.hasSubscribers(NewResponse);
   return function excviewFactory(handler: Handler): Handler {
     return async function excviewTween(request: PyramidRequest): Promise<Response> {
       try {
         return await handler(request);
       } catch (error) {
-        // The router sent NewResponse for the responses views made; error responses get it here.
-        const response = await renderError(error, request, views, registry);
-        return notifyResponse ? await notifyNewResponse(registry, request, response) : response;
+        return await renderError(error, request, views, registry);
       }
     };
   };

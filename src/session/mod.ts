@@ -15,7 +15,13 @@
  * @module
  */
 
-export { type FlashOptions, type JsonValue, Session, type SessionInit } from "./session.ts";
+export {
+  type FlashOptions,
+  type ISession,
+  type JsonValue,
+  Session,
+  type SessionInit,
+} from "./session.ts";
 export type {
   CookieCodec,
   CookiePayload,

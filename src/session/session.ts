@@ -44,6 +44,45 @@ export interface SessionInit {
   onChanged?: (session: Session) => void;
 }
 
+/**
+ * What views use of a session, Pyramid's `ISession`: the same in async views (after
+ * `await request.session`) and in blocking views (where `request.session` is one).
+ */
+export interface ISession {
+  /** Whether this session did not come with the request (or was invalidated). */
+  readonly new: boolean;
+  /** When the session was created, in seconds since the epoch. */
+  readonly created: number;
+  /** How many keys are set. */
+  readonly size: number;
+  /** The value under `key`, or `fallback`. */
+  get<T extends JsonValue = JsonValue>(key: string, fallback?: T): T | undefined;
+  /** Stores a JSON value under `key`. */
+  set(key: string, value: unknown): void;
+  /** Removes `key`; returns whether it was there. */
+  delete(key: string): boolean;
+  /** Whether `key` is set. */
+  has(key: string): boolean;
+  /** The keys. */
+  keys(): string[];
+  /** The `[key, value]` pairs. */
+  entries(): [string, JsonValue][];
+  /** Schedules a save of the whole session. */
+  changed(): void;
+  /** Empties the session and makes it new. */
+  invalidate(): void;
+  /** Adds a flash message. */
+  flash(message: unknown, options?: FlashOptions): void;
+  /** The messages of a flash queue, leaving them. */
+  peekFlash(queue?: string): JsonValue[];
+  /** The messages of a flash queue, removing them. */
+  popFlash(queue?: string): JsonValue[];
+  /** Makes and stores a new CSRF token. */
+  newCsrfToken(): string;
+  /** The CSRF token, made on first use. */
+  getCsrfToken(): string;
+}
+
 const FLASH_PREFIX = "_f_";
 const CSRF_KEY = "_csrft_";
 
@@ -93,7 +132,7 @@ function jsonCopy(key: string, value: unknown): JsonValue {
  * console.assert(session.isChanged);
  * ```
  */
-export class Session {
+export class Session implements ISession {
   #data: Map<string, JsonValue>;
   #created: number;
   #renewed: number;

@@ -1,5 +1,5 @@
 // testConfig(): a Configurator for tests.
-import { Configurator } from "../config/configurator.ts";
+import { Configurator } from "../standard.ts";
 
 /**
  * A Configurator for tests, with optional settings.

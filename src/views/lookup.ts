@@ -20,8 +20,8 @@ export interface ViewEntry {
   methods: string[] | undefined;
   /** The context class it is registered for, if any. */
   contextClass: (abstract new (...args: never[]) => unknown) | undefined;
-  /** Calls the view and renders its result. */
-  call(context: unknown, request: PyramidRequest): Promise<Response>;
+  /** The derived view: calls the view and renders its result. */
+  call(context: unknown, request: PyramidRequest): Response | Promise<Response>;
 }
 
 function sortBySpecificity(entries: ViewEntry[]): ViewEntry[] {

@@ -10,8 +10,9 @@ import { ConfigurationError } from "../errors.ts";
 import { formatSite } from "../_callsite.ts";
 import type { PyramidRequest } from "../request/request.ts";
 import type { Registry, ViewRegistration } from "../config/registry.ts";
-import { callView } from "./_call.ts";
-import { isAsync, isClass } from "../executor/is_async.ts";
+import { UtilityKey } from "../app_context.ts";
+import { callView } from "./call_view.ts";
+import { isAsync, isClass } from "../is_async.ts";
 
 /** A view after mapping: what the router awaits. Returns a value for the renderer or a Response. */
 export type MappedView = (context: unknown, request: PyramidRequest) => Promise<unknown>;
@@ -59,29 +60,39 @@ export interface ViewMapperClass {
 }
 
 /**
- * How plain-function views reach the executor. The executor module installs this at
- * start-up; keeping it a registry hook lets mappers stay free of worker details.
+ * How plain-function views reach the executor: the blocking-views app extension registers
+ * one under {@linkcode BLOCKING_VIEWS}, so mappers stay free of worker details.
  */
 export type BlockingViewMapper = (
   view: unknown,
   options: ViewMapperOptions,
 ) => Promise<MappedView>;
 
-const BLOCKING = Symbol.for("aio.pyramid.blockingViewMapper");
-
-/** Installs the executor's mapping of blocking views on a registry. */
-export function setBlockingViewMapper(registry: Registry, mapper: BlockingViewMapper): void {
-  registry.extras.set(BLOCKING, mapper);
-}
+/**
+ * The registry key of the {@linkcode BlockingViewMapper}.
+ *
+ * @example Checking whether an app can run blocking views
+ * ```ts
+ * import { BLOCKING_VIEWS, Configurator } from "@aio/pyramid";
+ * const config = new Configurator();
+ * const app = await config.makeApp();
+ * console.assert(app.registry.queryUtility(BLOCKING_VIEWS) !== undefined);
+ * await app.close();
+ * ```
+ */
+export const BLOCKING_VIEWS: UtilityKey<BlockingViewMapper> = new UtilityKey(
+  "blocking views (the executor extension)",
+);
 
 function mapBlocking(view: unknown, options: ViewMapperOptions): Promise<MappedView> {
-  const mapper = options.registry.extras.get(BLOCKING) as BlockingViewMapper | undefined;
+  const mapper = options.registry.queryUtility(BLOCKING_VIEWS);
   if (!mapper) {
     throw new ConfigurationError(
       `The view ${options.registration.label} (registered at ${
         formatSite(options.registration.site)
-      }) is a plain function, so it must run in the executor, but no executor is configured. ` +
-        "Make it an `async function`, or build the app with `config.makeApp()` (which starts the executor).",
+      }) is a plain function, so it must run in the executor, but this app has no executor ` +
+        "extension. Make it an `async function`, or use the Configurator exported by " +
+        "@aio/pyramid (it installs the executor extension).",
     );
   }
   return mapper(view, options);

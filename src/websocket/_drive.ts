@@ -1,6 +1,7 @@
 // Running a websocket view against a connection: function views get `ws`; class views
 // are constructed with (context, request) and driven through onOpen/onMessage/onClose.
-import { isClass } from "../executor/is_async.ts";
+import { isClass } from "../is_async.ts";
+import { constructView } from "../views/call_view.ts";
 import type { WebsocketConnection, WebsocketMessage } from "./connection.ts";
 
 interface CallbackView {
@@ -21,10 +22,7 @@ export async function driveView(
     await (view as (ws: WebsocketConnection) => unknown)(ws);
     return;
   }
-  // A subclass without its own constructor reports length 0, so only an explicit
-  // one-parameter constructor means `(request)`.
-  const instance =
-    (view.length === 1 ? new view(request) : new view(context, request)) as CallbackView;
+  const instance = constructView(view, context, request) as CallbackView;
   instance.ws = ws;
   try {
     await instance.onOpen?.();

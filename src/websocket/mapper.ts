@@ -11,9 +11,11 @@ import { HTTPBadRequest, HTTPServiceUnavailable } from "../httpexceptions.ts";
 import type { PyramidRequest } from "../request/request.ts";
 import type { Registry } from "../config/registry.ts";
 import { asInt } from "../config/settings.ts";
+import { UtilityKey } from "../app_context.ts";
+import type { AppExtension } from "../router/extension.ts";
 import type { MappedView, ViewMapper, ViewMapperOptions } from "../views/mapper.ts";
-import { isAsync, isClass } from "../executor/is_async.ts";
-import { logError } from "../router/_log.ts";
+import { isAsync, isClass } from "../is_async.ts";
+import { logError } from "../log.ts";
 import { WebsocketConnection } from "./connection.ts";
 import { WebsocketClosed } from "./errors.ts";
 import { driveView } from "./_drive.ts";
@@ -34,28 +36,62 @@ export interface WebsocketState {
   closing: boolean;
 }
 
-const STATE = Symbol.for("aio.pyramid.websocketState");
+/**
+ * The registry key of the app's websocket state, registered by {@linkcode websocketExtension}.
+ *
+ * @example Counting an app's open websockets
+ * ```ts
+ * import { Configurator, WEBSOCKETS } from "@aio/pyramid";
+ * const app = await new Configurator().makeApp();
+ * console.assert(app.registry.queryUtility(WEBSOCKETS)?.live.size === 0);
+ * await app.close();
+ * ```
+ */
+export const WEBSOCKETS: UtilityKey<WebsocketState> = new UtilityKey("websockets");
 
-/** The app's websocket state, created on first use (and closed by `app.close()`). */
+/** The app's websocket state; a clear error when the websocket extension is missing. */
 export function websocketState(registry: Registry): WebsocketState {
-  let state = registry.extras.get(STATE) as WebsocketState | undefined;
+  const state = registry.queryUtility(WEBSOCKETS);
   if (state) return state;
-  const settings = registry.settings;
-  const read = (key: string, fallback: number) =>
-    key in settings ? asInt(settings[key], key) : fallback;
-  const created: WebsocketState = {
-    live: new Map(),
-    ignoreClosed: false,
-    maxMessageBytes: read("aio.websocket.max_message_bytes", 1024 * 1024),
-    idleTimeoutMs: read("aio.websocket.idle_timeout_ms", 120_000),
-    shutdownGraceMs: read("aio.websocket.shutdown_grace_ms", 5_000),
-    closing: false,
-  };
-  state = created;
-  registry.extras.set(STATE, created);
-  registry.closers.push(() => closeAll(created));
-  return created;
+  throw new ConfigurationError(
+    "This app has no websocket extension. Use the Configurator exported by @aio/pyramid " +
+      "(it installs it), or config.addExtension(websocketExtension).",
+  );
 }
+
+/**
+ * The websocket app extension: per-app state and limits from `aio.websocket.*`, and on
+ * `app.close()` a 1001 to every open socket, then up to `aio.websocket.shutdown_grace_ms`
+ * for their views to finish — before the executor (installed earlier) drains.
+ *
+ * @example Adding it to a bare configurator
+ * ```ts
+ * import { CoreConfigurator, websocketExtension } from "@aio/pyramid";
+ * const config = new CoreConfigurator();
+ * config.addExtension(websocketExtension);
+ * ```
+ */
+export const websocketExtension: AppExtension = {
+  name: "websockets",
+  under: "executor",
+  install(host) {
+    const settings = host.registry.settings;
+    const read = (key: string, fallback: number) =>
+      key in settings ? asInt(settings[key], key) : fallback;
+    const state: WebsocketState = {
+      live: new Map(),
+      ignoreClosed: false,
+      maxMessageBytes: read("aio.websocket.max_message_bytes", 1024 * 1024),
+      idleTimeoutMs: read("aio.websocket.idle_timeout_ms", 120_000),
+      shutdownGraceMs: read("aio.websocket.shutdown_grace_ms", 5_000),
+      closing: false,
+    };
+    host.registry.registerUtility(WEBSOCKETS, state);
+    host.onClose(function closeWebsockets() {
+      return closeAll(state);
+    });
+  },
+};
 
 async function closeAll(state: WebsocketState): Promise<void> {
   state.closing = true;
@@ -107,15 +143,20 @@ export type WebsocketRun = (
   request: PyramidRequest,
 ) => { start(ws: WebsocketConnection): Promise<void>; abandon(): void };
 
-const BLOCKING = Symbol.for("aio.pyramid.blockingWebsocketRunner");
-
-/** Installs the executor's runner for plain-function websocket views. */
-export function setBlockingWebsocketRunner(
-  registry: Registry,
-  runner: BlockingWebsocketRunner,
-): void {
-  registry.extras.set(BLOCKING, runner);
-}
+/**
+ * The registry key of the {@linkcode BlockingWebsocketRunner} the executor extension provides.
+ *
+ * @example Checking whether blocking websocket views can run
+ * ```ts
+ * import { BLOCKING_WEBSOCKETS, Configurator } from "@aio/pyramid";
+ * const app = await new Configurator().makeApp();
+ * console.assert(app.registry.queryUtility(BLOCKING_WEBSOCKETS) !== undefined);
+ * await app.close();
+ * ```
+ */
+export const BLOCKING_WEBSOCKETS: UtilityKey<BlockingWebsocketRunner> = new UtilityKey(
+  "blocking websocket views (the executor extension)",
+);
 
 /**
  * Maps a websocket view. An `async function (ws)` or a `WebsocketConnectionView` subclass
@@ -162,7 +203,7 @@ export class WebsocketMapper implements ViewMapper {
         abandon() {},
       });
     } else if (typeof view === "function") {
-      const runner = registry.extras.get(BLOCKING) as BlockingWebsocketRunner | undefined;
+      const runner = registry.queryUtility(BLOCKING_WEBSOCKETS);
       if (!runner) {
         throw new ConfigurationError(
           `The websocket view ${label} (registered at ${

@@ -29,5 +29,15 @@ export {
   type WebsocketMessage,
 } from "./connection.ts";
 export { WebsocketClosed } from "./errors.ts";
-export { ignoreWebsocketClosed, isWebsocketHandshake, WebsocketMapper } from "./mapper.ts";
+export {
+  BLOCKING_WEBSOCKETS,
+  type BlockingWebsocketRunner,
+  ignoreWebsocketClosed,
+  isWebsocketHandshake,
+  websocketExtension,
+  WebsocketMapper,
+  type WebsocketRun,
+  WEBSOCKETS,
+  type WebsocketState,
+} from "./mapper.ts";
 export { WebsocketConnectionView } from "./view.ts";

@@ -434,7 +434,7 @@ Deno.test("views told apart only by custom predicates or same-named context clas
   });
 });
 
-Deno.test("a view asking for a permission is refused at makeApp(): no authorization policy exists yet", async () => {
+Deno.test("a view asking for a permission is refused at makeApp() while no security policy is set", async () => {
   const config = new Configurator();
   config.addRoute("admin", "/admin");
   config.addView(async () => ({ secret: true }), {
@@ -446,6 +446,6 @@ Deno.test("a view asking for a permission is refused at makeApp(): no authorizat
     () => config.makeApp(),
     (error: Error) =>
       error instanceof ConfigurationError && /permission 'edit'/.test(error.message) &&
-      /no authorization policy/.test(error.message) && /views_test\.ts:\d+:\d+/.test(error.message),
+      /no security policy/.test(error.message) && /views_test\.ts:\d+:\d+/.test(error.message),
   );
 });

@@ -1,6 +1,6 @@
 // Bad handshakes get 400 and vanishing clients leave the server serving.
 import assert from "node:assert/strict";
-import { type WebsocketConnection, WebsocketMapper } from "@aio/pyramid";
+import { type Registry, type WebsocketConnection, WebsocketMapper, WEBSOCKETS } from "@aio/pyramid";
 import {
   assertEchoes,
   captureErrors,
@@ -142,9 +142,6 @@ Deno.test("a client vanishing mid-handshake leaves the server serving", async ()
   });
 });
 
-function websocketsOpen(app: { registry: { extras: Map<unknown, unknown> } }): number {
-  const state = app.registry.extras.get(Symbol.for("aio.pyramid.websocketState")) as
-    | { live: Map<unknown, unknown> }
-    | undefined;
-  return state?.live.size ?? 0;
+function websocketsOpen(app: { registry: Registry }): number {
+  return app.registry.queryUtility(WEBSOCKETS)?.live.size ?? 0;
 }

@@ -1,12 +1,15 @@
 // What crosses to an executor worker for a blocking view: a structured-cloneable copy of the
 // request (the body is already read) and the result coming back.
+import type { CallableRef } from "../executor/registry.ts";
+import type { MainIsolateMember, StaticViewRegistration } from "../config/registry.ts";
 
 /** A request, as a worker sees it. */
 export interface RequestSnapshot {
-  /** Identifies the app: a worker asks for its settings and route table once (`aio.app`). */
+  /** Identifies the app: a worker asks for its description once (`aio.app`). */
   appId: string;
   method: string;
   url: string;
+  scriptName: string;
   headers: [string, string][];
   body: Uint8Array<ArrayBuffer>;
   matchdict: Record<string, string>;
@@ -19,10 +22,22 @@ export interface RequestSnapshot {
   context: unknown;
 }
 
+/** A request method as a worker installs it: imported by reference, or run on main. */
+export interface RequestMethodSnapshot {
+  name: string;
+  reify: boolean;
+  property: boolean;
+  /** Where the worker imports it from; `undefined` means it runs on the main isolate. */
+  ref: CallableRef | undefined;
+}
+
 /** What a worker needs once per app to rebuild requests: the `aio.app` service's answer. */
 export interface AppSnapshot {
   settings: Record<string, unknown>;
   routes: [string, string][];
+  staticViews: StaticViewRegistration[];
+  requestMethods: RequestMethodSnapshot[];
+  mainIsolateMembers: MainIsolateMember[];
 }
 
 /** A blocking view's outcome: a value for the renderer, or a whole response. */
@@ -37,4 +52,5 @@ export type BlockingResult =
     status: number;
     headers: [string, string][];
     body: Uint8Array<ArrayBuffer>;
+    draft: { status: number; headers: [string, string][] } | undefined;
   };

@@ -1,10 +1,18 @@
-// The main-isolate side of blocking views: CoroutineOrExecutorMapper and ExecutorMapper send
-// plain-function views here; each call ships a request snapshot to an executor worker, where
-// `_blocking_worker.ts` rebuilds the request, calls the view and sends the outcome back.
+/**
+ * The blocking-views app extension: plain-function views (and plain-function websocket
+ * views) run in the app's executor. Each call ships a snapshot of the request to a worker,
+ * where `_worker_side.ts` rebuilds a request with the same members as the main one (request
+ * methods imported there, or run here through the synchronize channel), calls the view and
+ * sends back a value for the renderer or a whole response. The executor knows nothing of
+ * HTTP; this extension turns its refusals into 503 and 504.
+ *
+ * @module
+ */
+
 import { Executor } from "../executor/pool.ts";
 import { type CallableRef, locateCallable } from "../executor/registry.ts";
-import { getCurrentExecutor, setCurrentExecutor } from "../executor/spawn.ts";
-import { registerService } from "../executor/channel.ts";
+import { EXECUTOR } from "../executor/spawn.ts";
+import { registerService, type ServiceHandler } from "../executor/channel.ts";
 import type { PyramidRequest } from "../request/request.ts";
 import type { Registry, ViewRegistration } from "../config/registry.ts";
 import { asInt } from "../config/settings.ts";
@@ -13,40 +21,69 @@ import {
   type HTTPExceptionOptions,
   HTTPServiceUnavailable,
 } from "../httpexceptions.ts";
-import { logError } from "../router/_log.ts";
-import { type MappedView, setBlockingViewMapper, type ViewMapperOptions } from "./mapper.ts";
-import { setBlockingWebsocketRunner } from "../websocket/mapper.ts";
+import { logError } from "../log.ts";
+import { BLOCKING_VIEWS, type MappedView, type ViewMapperOptions } from "../views/mapper.ts";
+import { BLOCKING_WEBSOCKETS } from "../websocket/mapper.ts";
 import type { WebsocketConnection } from "../websocket/connection.ts";
-import { DEFAULT_ROOT } from "../router/_default_root.ts";
-import type { App } from "../router/app.ts";
-import type { AppSnapshot, BlockingResult, RequestSnapshot } from "./_snapshot.ts";
+import type { AppExtension, ExtensionHost } from "../router/extension.ts";
+import { DEFAULT_ROOT } from "../router/default_root.ts";
+import type {
+  AppSnapshot,
+  BlockingResult,
+  RequestMethodSnapshot,
+  RequestSnapshot,
+} from "./_snapshot.ts";
 
-const WORKER_SIDE = new URL("./_blocking_worker.ts", import.meta.url).href;
+const WORKER_SIDE = new URL("./_worker_side.ts", import.meta.url).href;
 const VIEW_VIA: CallableRef = { moduleUrl: WORKER_SIDE, exportName: "callBlockingView" };
 const WEBSOCKET_VIA: CallableRef = { moduleUrl: WORKER_SIDE, exportName: "runBlockingWebsocket" };
 
-// Websocket services for blocking websocket views: the worker's `ws.recv()`/`ws.send()` wait
-// on the synchronize channel while the main isolate talks to the real socket.
-interface WebsocketCallContext {
-  ws: WebsocketConnection;
+// What a service handler gets as `call.context` for a blocking call.
+interface BlockingCallContext {
+  request?: PyramidRequest;
+  ws?: WebsocketConnection;
 }
-function wsOf(context: unknown): WebsocketConnection {
-  return (context as WebsocketCallContext).ws;
+function contextOf(call: { context: unknown }): BlockingCallContext {
+  return (call.context ?? {}) as BlockingCallContext;
 }
-registerService("aio.websocket.recv", (_args, call) => wsOf(call.context).recv());
-registerService("aio.websocket.send", (args, call) => wsOf(call.context).send(args[0] as string));
-registerService("aio.websocket.close", (args, call) => {
-  wsOf(call.context).close(args[0] as number | undefined, args[1] as string | undefined);
-});
+function requestOf(call: { context: unknown }, service: string): PyramidRequest {
+  const request = contextOf(call).request;
+  if (!request) throw new Error(`${service} is available only while a blocking view runs.`);
+  return request;
+}
 
-// What a worker asks for the first time it runs a view of an app, instead of every request
-// carrying the settings and route table.
+// Services are looked up by name in the isolate; the handlers are the same functions for
+// every app (they find the app through the call's context), so registering twice is a no-op.
+const SERVICES: Record<string, ServiceHandler> = {
+  "aio.websocket.recv": (_args, call) => contextOf(call).ws!.recv(),
+  "aio.websocket.send": (args, call) => contextOf(call).ws!.send(args[0] as string),
+  "aio.websocket.close": (args, call) => {
+    contextOf(call).ws!.close(args[0] as number | undefined, args[1] as string | undefined);
+  },
+  "aio.app": (args) => {
+    const describe = appSnapshots.get(args[0] as string);
+    if (!describe) throw new Error(`The app ${args[0]} is closed; its views no longer run.`);
+    return describe();
+  },
+  // A request member that runs on the main isolate, for a blocking view's request.
+  "aio.request.member": (args, call) => {
+    const [name, kind, callArgs] = args as [string, "property" | "method", unknown[]];
+    const request = requestOf(call, "aio.request.member") as unknown as Record<string, unknown>;
+    if (kind === "property") return request[name];
+    return (request[name] as (...a: unknown[]) => unknown)(...callArgs);
+  },
+  // A response or finished callback a blocking view added, named by reference.
+  "aio.request.callback": async (args, call) => {
+    const [kind, ref] = args as ["response" | "finished", CallableRef];
+    const request = requestOf(call, "aio.request.callback");
+    const { loadCallable } = await import("../executor/registry.ts");
+    const fn = await loadCallable(ref);
+    if (kind === "response") request.addResponseCallback(fn);
+    else request.addFinishedCallback(fn);
+  },
+};
+
 const appSnapshots = new Map<string, () => AppSnapshot>();
-registerService("aio.app", (args) => {
-  const describe = appSnapshots.get(args[0] as string);
-  if (!describe) throw new Error(`The app ${args[0]} is closed; its views no longer run.`);
-  return describe();
-});
 
 const STATIC_IMPORT = /^\s*(?:import|export)\s[^;]*?\bfrom\s*["']([^"']+)["']/gm;
 
@@ -76,6 +113,25 @@ async function locate(registration: ViewRegistration, registry: Registry): Promi
     modules: [...modules, ...(await importsOf(registration.baseUrl))],
     base: registration.baseUrl,
   });
+}
+
+// Request methods a worker can import run there; the others run here, on the main request.
+async function describeRequestMethods(registry: Registry): Promise<RequestMethodSnapshot[]> {
+  const modules = [...registry.knownModules];
+  const extra = (await Promise.all(modules.map(importsOf))).flat();
+  const found: RequestMethodSnapshot[] = [];
+  for (const { name, fn, reify, property } of registry.requestMethods) {
+    let ref: CallableRef | undefined;
+    try {
+      ref = await locateCallable(fn as (...args: unknown[]) => unknown, {
+        modules: [...modules, ...extra],
+      });
+    } catch {
+      ref = undefined;
+    }
+    found.push({ name, reify, property, ref });
+  }
+  return found;
 }
 
 const warnedUncloneable = new WeakSet<object>();
@@ -109,6 +165,7 @@ function snapshot(
     appId,
     method: request.method,
     url: request.url,
+    scriptName: request.scriptName,
     headers: [...request.headers],
     body: request.body,
     matchdict: { ...request.matchdict },
@@ -121,20 +178,26 @@ function snapshot(
   };
 }
 
+function applyDraft(
+  draft: { status: number; headers: [string, string][] } | undefined,
+  request: PyramidRequest,
+): void {
+  if (!draft) return;
+  const target = request.response;
+  target.status = draft.status;
+  for (const [name, value] of draft.headers) {
+    if (name === "set-cookie") target.headers.append(name, value);
+    else target.headers.set(name, value);
+  }
+}
+
 function decode(result: BlockingResult, request: PyramidRequest): unknown {
+  applyDraft(result.draft, request);
   if (result.kind === "response") {
     return new Response(result.body.byteLength ? result.body : null, {
       status: result.status,
       headers: result.headers,
     });
-  }
-  if (result.draft) {
-    const draft = request.response;
-    draft.status = result.draft.status;
-    for (const [name, value] of result.draft.headers) {
-      if (name === "set-cookie") draft.headers.append(name, value);
-      else draft.headers.set(name, value);
-    }
   }
   return result.value;
 }
@@ -151,43 +214,52 @@ function serverSideFailure(error: unknown, request: PyramidRequest, registry: Re
   return new Class({ headers: error.headers });
 }
 
-/** Wires the executor into an app being built: blocking views and websocket views use it. */
-export function installExecutor(app: App): void {
-  const registry = app.registry;
+async function install(host: ExtensionHost): Promise<void> {
+  const registry = host.registry;
+  for (const [name, handler] of Object.entries(SERVICES)) registerService(name, handler);
   const appId = crypto.randomUUID();
   let executor: Executor | undefined;
 
+  // Started when the first blocking view is mapped (or spawnBlocking() runs in a request).
   function ensureExecutor(): Executor {
-    if (executor) return executor;
+    if (executor && !executor.closed) return executor;
     const { maxWorkers, timeoutMs, maxQueue } = registry.executor;
     const started = new Executor({ maxWorkers, timeoutMs, maxQueue });
     executor = started;
-    const previous = setCurrentExecutor(started);
-    app.executor = started;
-    app.onReady(() => started.ready());
-    app.onClose(async function closeExecutor() {
-      if (getCurrentExecutor() === started) setCurrentExecutor(previous);
-      await started.close();
-    });
+    host.expose(started);
     return started;
   }
+  registry.registerUtility(EXECUTOR, ensureExecutor);
+  host.onReady(async () => {
+    await executor?.ready();
+  });
+  // Registered now, so it runs after the extensions installed later (websockets) closed.
+  host.onClose(async function closeExecutor() {
+    appSnapshots.delete(appId);
+    await executor?.close();
+  });
 
+  const requestMethods = await describeRequestMethods(registry);
   let described: AppSnapshot | undefined;
   appSnapshots.set(appId, () =>
     described ??= {
       settings: { ...registry.settings },
       routes: [...registry.routesByName.values()].map((r) => [r.name, r.compiled.pattern]),
+      staticViews: registry.staticViews.map((v) => ({ ...v })),
+      requestMethods,
+      mainIsolateMembers: [...registry.mainIsolateMembers],
     });
-  app.onClose(function forgetApp() {
-    appSnapshots.delete(appId);
-  });
 
-  setBlockingViewMapper(registry, async (view, options: ViewMapperOptions) => {
+  registry.registerUtility(BLOCKING_VIEWS, async (view, options: ViewMapperOptions) => {
     const { registration } = options;
     const target = await locate({ ...registration, view }, registry);
     const pool = ensureExecutor();
     const name = registration.label;
-    const args = { attr: registration.attr };
+    // Modules whose exports may be response or finished callbacks the view adds.
+    const args = {
+      attr: registration.attr,
+      modules: [registration.baseUrl, ...registry.knownModules],
+    };
     return async function callBlockingView(context, request) {
       let result: unknown;
       try {
@@ -198,7 +270,7 @@ export function installExecutor(app: App): void {
             via: VIEW_VIA,
             name,
           },
-          { context: request },
+          { context: { request } satisfies BlockingCallContext },
         );
       } catch (error) {
         throw serverSideFailure(error, request, registry);
@@ -216,7 +288,7 @@ export function installExecutor(app: App): void {
     : 24 * 60 * 60 * 1000;
   let activeBlocking = 0;
 
-  setBlockingWebsocketRunner(registry, async (view, options) => {
+  registry.registerUtility(BLOCKING_WEBSOCKETS, async (view, options) => {
     const { registration } = options;
     const target = await locate({ ...registration, view }, registry);
     const pool = ensureExecutor();
@@ -243,7 +315,7 @@ export function installExecutor(app: App): void {
           try {
             await pool.run(
               { target, via: WEBSOCKET_VIA, name },
-              { context: { ws } satisfies WebsocketCallContext, timeoutMs: lifetimeMs },
+              { context: { ws } satisfies BlockingCallContext, timeoutMs: lifetimeMs },
             );
           } finally {
             release();
@@ -253,3 +325,17 @@ export function installExecutor(app: App): void {
     };
   });
 }
+
+/**
+ * The executor app extension: blocking views and blocking websocket views run in a pool of
+ * workers sized by `aio.executor.*` (or `config.setExecutor()`), started with the first
+ * blocking view; `spawnBlocking()` in the app's requests uses the same pool.
+ *
+ * @example Adding it to a bare configurator
+ * ```ts
+ * import { CoreConfigurator, executorExtension } from "@aio/pyramid";
+ * const config = new CoreConfigurator();
+ * config.addExtension(executorExtension);
+ * ```
+ */
+export const executorExtension: AppExtension = { name: "executor", install };

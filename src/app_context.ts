@@ -1,0 +1,70 @@
+/**
+ * Per-app services without process globals. An extension registers what it provides under
+ * a typed {@linkcode UtilityKey} on the app's registry (Pyramid's `registerUtility`); code
+ * running inside one of the app's requests finds the app's services through
+ * {@linkcode currentAppContext} (an `AsyncLocalStorage`), so two apps in one isolate never
+ * see each other's executor or broker.
+ *
+ * @module
+ */
+
+import { AsyncLocalStorage } from "node:async_hooks";
+
+/**
+ * A typed name for a service an app provides. The module that consumes the service owns
+ * the key; the extension that provides it registers a value under it.
+ *
+ * @example Declaring and using a key
+ * ```ts
+ * import { Configurator, UtilityKey } from "@aio/pyramid";
+ * const GREETER = new UtilityKey<(name: string) => string>("greeter");
+ * const config = new Configurator();
+ * config.registry.registerUtility(GREETER, (name) => `hello ${name}`);
+ * console.assert(config.registry.queryUtility(GREETER)?.("deno") === "hello deno");
+ * ```
+ */
+export class UtilityKey<T> {
+  /** What the key names, for error messages. */
+  readonly name: string;
+  // Carries T so keys of different types are not interchangeable.
+  declare readonly __type?: T;
+  /** Creates a key. */
+  constructor(name: string) {
+    this.name = name;
+  }
+}
+
+/** What code running inside an app's request can look up. */
+export interface AppContext {
+  /** The service registered under `key`, if any. */
+  queryUtility<T>(key: UtilityKey<T>): T | undefined;
+}
+
+const storage = new AsyncLocalStorage<AppContext>();
+
+/**
+ * Runs `fn` with `context` as the current app (the request path does this per request).
+ *
+ * @example Running code as an app
+ * ```ts
+ * import { Configurator, currentAppContext, runInAppContext } from "@aio/pyramid";
+ * const registry = new Configurator().registry;
+ * runInAppContext(registry, () => console.assert(currentAppContext() === registry));
+ * ```
+ */
+export function runInAppContext<R>(context: AppContext, fn: () => R): R {
+  return storage.run(context, fn);
+}
+
+/**
+ * The app whose request is running, or `undefined` outside any request.
+ *
+ * @example Finding the current app
+ * ```ts
+ * import { currentAppContext } from "@aio/pyramid";
+ * console.assert(currentAppContext() === undefined);
+ * ```
+ */
+export function currentAppContext(): AppContext | undefined {
+  return storage.getStore();
+}

@@ -1,0 +1,243 @@
+/**
+ * `request.session` and `request.csrfToken`, in both worlds. On the main isolate
+ * `request.session` is a Promise of the request's {@linkcode Session} (loaded on first
+ * use); in a blocking view's worker it is a {@linkcode WorkerSession} whose every call
+ * runs on the main isolate's session through the executor's service channel, so what a
+ * blocking view writes is saved exactly as from an async view: once, by the main
+ * request's response callback.
+ *
+ * `config.setSessionFactory()` adds both members; the worker imports this module by
+ * reference (it is a known module) to install the same members there.
+ *
+ * @module
+ */
+
+import {
+  addKnownModule,
+  callService,
+  inExecutorWorker,
+  registerService,
+} from "../executor/mod.ts";
+import type { PyramidRequest } from "../request/request.ts";
+import {
+  type FlashOptions,
+  type ISession,
+  type JsonValue,
+  loadedSession,
+  loadSession,
+  type Session,
+} from "../session/mod.ts";
+import { csrfPolicy, getCsrfToken } from "../csrf/mod.ts";
+
+const SERVICE = "aio.session";
+
+addKnownModule(import.meta.url);
+
+/** What `request.session` is typed as: awaitable in async views, a session in blocking ones. */
+export type RequestSession = Promise<ISession> & ISession;
+
+// Session methods a worker may call, and whether they are property reads.
+const OPERATIONS = new Set([
+  "new",
+  "created",
+  "size",
+  "get",
+  "set",
+  "delete",
+  "has",
+  "keys",
+  "entries",
+  "changed",
+  "invalidate",
+  "flash",
+  "peekFlash",
+  "popFlash",
+  "newCsrfToken",
+  "getCsrfToken",
+]);
+const PROPERTIES = new Set(["new", "created", "size"]);
+
+function mainRequestOf(call: { context: unknown }): PyramidRequest {
+  const request = (call.context as { request?: PyramidRequest } | undefined)?.request;
+  if (!request) throw new Error("request.session is available only while a blocking view runs.");
+  return request;
+}
+
+if (!inExecutorWorker()) {
+  registerService(SERVICE, async function sessionService(args, call) {
+    const [operation, callArgs] = args as [string, unknown[]];
+    const request = mainRequestOf(call);
+    if (operation === "csrfToken") return await getCsrfToken(request as never);
+    if (!OPERATIONS.has(operation)) throw new Error(`Unknown session operation '${operation}'.`);
+    const session = await loadSession(request as never) as unknown as Record<string, unknown>;
+    if (PROPERTIES.has(operation)) return session[operation];
+    return (session[operation] as (...a: unknown[]) => unknown)(...callArgs);
+  });
+}
+
+function forward(operation: string, args: unknown[] = []): unknown {
+  return callService(SERVICE, operation, args);
+}
+
+/**
+ * A blocking view's `request.session`: each call blocks the worker while the main
+ * isolate's session answers (values cross as JSON).
+ *
+ * @example In a blocking view
+ * ```ts
+ * import type { ISession } from "@aio/pyramid";
+ * export function counter(request: { session: ISession }) {
+ *   const seen = (request.session.get("seen") as number | undefined) ?? 0;
+ *   request.session.set("seen", seen + 1);
+ *   return { seen: seen + 1 };
+ * }
+ * ```
+ */
+export class WorkerSession implements ISession {
+  /** Whether the session is new. */
+  get new(): boolean {
+    return forward("new") as boolean;
+  }
+  /** Creation time, seconds since the epoch. */
+  get created(): number {
+    return forward("created") as number;
+  }
+  /** How many keys are set. */
+  get size(): number {
+    return forward("size") as number;
+  }
+  /** The value under `key`, or `fallback`. */
+  get<T extends JsonValue = JsonValue>(key: string, fallback?: T): T | undefined {
+    return (forward("get", [key, fallback]) ?? undefined) as T | undefined;
+  }
+  /** Stores a JSON value under `key`. */
+  set(key: string, value: unknown): void {
+    // Cloned as JSON here, so a value JSON cannot carry fails in the view, as on main.
+    let text: string | undefined;
+    try {
+      text = JSON.stringify(value);
+    } catch (error) {
+      throw new TypeError(
+        `The session value for '${key}' cannot be stored as JSON (${(error as Error).message}).`,
+      );
+    }
+    if (text === undefined) {
+      throw new TypeError(
+        `The session value for '${key}' is ${typeof value}, which JSON cannot carry. ` +
+          "Use session.delete(key) to remove a value, or store null.",
+      );
+    }
+    forward("set", [key, JSON.parse(text)]);
+  }
+  /** Removes `key`. */
+  delete(key: string): boolean {
+    return forward("delete", [key]) as boolean;
+  }
+  /** Whether `key` is set. */
+  has(key: string): boolean {
+    return forward("has", [key]) as boolean;
+  }
+  /** The keys. */
+  keys(): string[] {
+    return forward("keys") as string[];
+  }
+  /** The pairs. */
+  entries(): [string, JsonValue][] {
+    return forward("entries") as [string, JsonValue][];
+  }
+  /** Schedules a whole save. */
+  changed(): void {
+    forward("changed");
+  }
+  /** Empties the session and makes it new. */
+  invalidate(): void {
+    forward("invalidate");
+  }
+  /** Adds a flash message. */
+  flash(message: unknown, options: FlashOptions = {}): void {
+    forward("flash", [JSON.parse(JSON.stringify(message ?? null)), options]);
+  }
+  /** A flash queue's messages, kept. */
+  peekFlash(queue = ""): JsonValue[] {
+    return forward("peekFlash", [queue]) as JsonValue[];
+  }
+  /** A flash queue's messages, removed. */
+  popFlash(queue = ""): JsonValue[] {
+    return forward("popFlash", [queue]) as JsonValue[];
+  }
+  /** A new CSRF token. */
+  newCsrfToken(): string {
+    return forward("newCsrfToken") as string;
+  }
+  /** The CSRF token. */
+  getCsrfToken(): string {
+    return forward("getCsrfToken") as string;
+  }
+}
+
+// Calling a session method on the Promise (forgetting `await`) says what to write.
+const GUARDS = Object.fromEntries(
+  [...OPERATIONS].filter((name) => !PROPERTIES.has(name)).map((name) => [
+    name,
+    function notAwaited(): never {
+      throw new TypeError(
+        `request.session is a Promise in async views: write (await request.session).${name}(…). ` +
+          "(In blocking views it is the session itself.)",
+      );
+    },
+  ]),
+);
+
+/**
+ * The `session` request member (reified): a Promise of the session on the main isolate,
+ * a {@linkcode WorkerSession} in an executor worker.
+ *
+ * @example What `request.session` is made of
+ * ```ts
+ * import { requestSession } from "./session_members.ts";
+ * console.assert(typeof requestSession === "function");
+ * ```
+ */
+export function requestSession(request: PyramidRequest): RequestSession {
+  if (inExecutorWorker()) return new WorkerSession() as unknown as RequestSession;
+  const pending = loadSession(request as never) as Promise<Session>;
+  return Object.assign(pending, GUARDS) as unknown as RequestSession;
+}
+
+/**
+ * The `csrfToken` request member (a property): the CSRF token for templates and views,
+ * as a plain string. On the main isolate it is there once the session is loaded in this
+ * request (any `await request.session` or `await getCsrfToken(request)`), or always with
+ * `CookieCSRFStoragePolicy`; in a blocking view it is always there.
+ *
+ * @example In a template
+ * ```ts
+ * // <input type="hidden" name="csrf_token" value="{{ request.csrfToken }}">
+ * import { requestCsrfToken } from "./session_members.ts";
+ * console.assert(typeof requestCsrfToken === "function");
+ * ```
+ */
+export function requestCsrfToken(request: PyramidRequest): string {
+  if (inExecutorWorker()) return forward("csrfToken") as string;
+  const token = csrfPolicy(request as never).peekCsrfToken?.(request as never);
+  if (token !== undefined) return token;
+  const loaded = loadedSession(request) !== undefined;
+  throw new Error(
+    loaded
+      ? "This CSRF storage policy cannot give its token synchronously; use await getCsrfToken(request)."
+      : "request.csrfToken needs the session loaded first: in the view, await request.session " +
+        "(or await getCsrfToken(request)) before rendering, or pass the token to the template.",
+  );
+}
+
+declare module "../request/request.ts" {
+  interface PyramidRequest {
+    /**
+     * The session (with `config.setSessionFactory()`): in async views a Promise of it
+     * (`const session = await request.session`), in blocking views the session itself.
+     */
+    readonly session: RequestSession;
+    /** The CSRF token as a string (for templates); see `requestCsrfToken`. */
+    readonly csrfToken: string;
+  }
+}

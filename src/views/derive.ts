@@ -1,0 +1,160 @@
+/**
+ * Deriving a registered view: resolve it (a `"./mod.ts#name"` string is imported), map it,
+ * find its renderer, then wrap it in every view deriver, outermost last. Runs once per view
+ * at `makeApp()`; the request path calls the result.
+ *
+ * @module
+ */
+
+import { ConfigurationError } from "../errors.ts";
+import { formatSite } from "../_callsite.ts";
+import type { Registry, ViewRegistration } from "../config/registry.ts";
+import type { LazyView } from "../config/views.ts";
+import { resolveRenderer } from "../config/rendering.ts";
+import { deriverOptionNames, orderedDeriverNames } from "../config/view_derivers.ts";
+import type { Renderer } from "../rendering/renderer.ts";
+import { CoroutineOrExecutorMapper, type ViewMapperClass } from "./mapper.ts";
+import type { ViewEntry } from "./lookup.ts";
+import type { DerivedView, ViewDeriver, ViewDeriverInfo } from "./derivers.ts";
+import {
+  csrfView,
+  decoratedView,
+  httpCachedView,
+  mappedView,
+  owrappedView,
+  renderedView,
+  securedView,
+} from "./_builtin_derivers.ts";
+
+function isLazy(view: unknown): view is LazyView {
+  return typeof view === "object" && view !== null && "moduleUrl" in view;
+}
+
+async function resolveView(registration: ViewRegistration): Promise<unknown> {
+  const view = registration.view;
+  if (!isLazy(view)) return view;
+  let module: Record<string, unknown>;
+  try {
+    module = await import(view.moduleUrl);
+  } catch (error) {
+    throw new ConfigurationError(
+      `The view '${registration.label}' (registered at ${
+        formatSite(registration.site)
+      }) could not be imported from ${view.moduleUrl}: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  const found = module[view.exportName];
+  if (typeof found !== "function") {
+    throw new ConfigurationError(
+      `The module ${view.moduleUrl} has no function export '${view.exportName}' (view '${registration.label}', registered at ${
+        formatSite(registration.site)
+      }). Exports: ${Object.keys(module).join(", ") || "none"}.`,
+    );
+  }
+  return found;
+}
+
+// A class view may name its mapper with a static `viewMapper` (aiopyramid's `__view_mapper__`).
+function classMapper(view: unknown): ViewMapperClass | undefined {
+  if (typeof view !== "function") return undefined;
+  const mapper = (view as { viewMapper?: unknown }).viewMapper;
+  return typeof mapper === "function" ? mapper as ViewMapperClass : undefined;
+}
+
+/** The mapper class a registration uses. */
+export function mapperFor(registration: ViewRegistration, registry: Registry): ViewMapperClass {
+  return registration.mapper ?? classMapper(registration.view) ?? registry.defaultMapper ??
+    CoroutineOrExecutorMapper;
+}
+
+const PLACEMENT = ["routeName", "context", "name"];
+
+function checkOptions(registration: ViewRegistration, known: Set<string>, where: string): void {
+  for (const key of registration.deriverOptions) {
+    if (!known.has(key)) {
+      throw new ConfigurationError(
+        `Unknown view option '${key}' on view ${registration.label} (at ${where}). It is ` +
+          "neither a view predicate nor an option a view deriver declares. Register a custom " +
+          `predicate with config.addViewPredicate('${key}', factory), or a deriver whose ` +
+          `options list '${key}' with config.addViewDeriver(). Known options: ${
+            [...PLACEMENT, ...registration.predicateNames, ...known].join(", ")
+          }.`,
+      );
+    }
+  }
+}
+
+/** Derives one view: the function the request path calls for it. */
+export async function deriveView(
+  registry: Registry,
+  registration: ViewRegistration,
+): Promise<ViewEntry> {
+  const where = formatSite(registration.site);
+  const routeName = registration.routeName;
+  if (routeName !== undefined && !registry.routesByName.has(routeName)) {
+    const known = [...registry.routesByName.keys()].join(", ") || "none";
+    throw new ConfigurationError(
+      `The view ${registration.label} (registered at ${where}) names the route '${routeName}', but no route has that name. Add it with config.addRoute('${routeName}', pattern) or fix the routeName. Known routes: ${known}.`,
+    );
+  }
+  checkOptions(registration, deriverOptionNames(registry), where);
+  const view = await resolveView(registration);
+  const resolved = { ...registration, view };
+  const context = registration.context;
+  if (context !== undefined && typeof context !== "function") {
+    throw new ConfigurationError(
+      `The context option of view ${registration.label} (at ${where}) must be a class; views match contexts with instanceof.`,
+    );
+  }
+  const Mapper = mapperFor(resolved, registry);
+  const mapped = await new Mapper({ registration: resolved, registry }).mapView(view);
+  const rendererName = registration.renderer;
+  const renderer: Renderer | undefined = rendererName === undefined
+    ? undefined
+    : await resolveRenderer(registry, rendererName, registration.baseUrl, where);
+
+  const builtins: Record<string, ViewDeriver> = {
+    secured_view: securedView,
+    csrf_view: csrfView,
+    owrapped_view: owrappedView,
+    http_cached_view: httpCachedView,
+    decorated_view: decoratedView,
+    rendered_view: renderedView(renderer, rendererName),
+    mapped_view: mappedView(mapped),
+  };
+  const info: ViewDeriverInfo = {
+    options: registration.options,
+    registry,
+    originalView: view,
+    name: registration.label,
+    isExceptionView: registration.exception,
+    where,
+  };
+  const names = orderedDeriverNames(registry);
+  let derived = undefined as unknown as DerivedView;
+  for (let i = names.length - 1; i >= 0; i--) {
+    const name = names[i];
+    const deriver = builtins[name] ??
+      registry.viewDerivers.find((d) => d.name === name)!.deriver;
+    const next = deriver(derived, info);
+    if (typeof next !== "function") {
+      throw new ConfigurationError(
+        `The view deriver '${name}' returned ${typeof next} for view ${registration.label} (at ${where}); a deriver must return a view (context, request) => Response.`,
+      );
+    }
+    derived = next;
+  }
+
+  const methodPredicate = registration.predicates.find((p) => p.kind === "requestMethod") as
+    | { methods?: string[] }
+    | undefined;
+  const call = derived;
+  return {
+    registration: resolved,
+    predicates: registration.predicates,
+    methods: methodPredicate?.methods,
+    contextClass: context as ViewEntry["contextClass"],
+    call: async (context, request) => await call(context, request),
+  };
+}
