@@ -12,12 +12,7 @@
  * @module
  */
 
-import {
-  addKnownModule,
-  callService,
-  inExecutorWorker,
-  registerService,
-} from "../executor/mod.ts";
+import { addKnownModule, callService, inExecutorWorker, registerService } from "../executor/mod.ts";
 import type { PyramidRequest } from "../request/request.ts";
 import {
   type FlashOptions,

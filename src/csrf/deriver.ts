@@ -7,6 +7,7 @@
  * @module
  */
 
+import { ConfigurationError } from "../errors.ts";
 import {
   checkCsrfOrigin,
   checkCsrfToken,
@@ -30,6 +31,10 @@ export interface CsrfDeriverInfo {
   registry: CsrfRegistry;
   /** Whether the view is an exception view. */
   isExceptionView: boolean;
+  /** A readable name of the view, for messages. */
+  name?: string;
+  /** Where the view was registered, for messages. */
+  where?: string;
 }
 
 const SAFE_METHODS = ["GET", "HEAD", "OPTIONS", "TRACE"];
@@ -80,6 +85,15 @@ export function csrfView(view: CsrfDerivedView, info: CsrfDeriverInfo): CsrfDeri
     (explicit !== false && defaults.requireCsrf && !info.isExceptionView)) &&
     (defaults.token !== null || defaults.header !== null);
   if (!enabled) return view;
+  if (info.registry.sessionFactory === undefined && info.registry.csrfStoragePolicy === undefined) {
+    throw new ConfigurationError(
+      `The view ${info.name ?? "(unnamed)"}${
+        info.where ? ` (at ${info.where})` : ""
+      } checks CSRF ` +
+        "tokens, but there is nowhere to keep them: configure sessions with " +
+        "config.setSessionFactory(...), or config.setCsrfStoragePolicy(new CookieCSRFStoragePolicy()).",
+    );
+  }
   const { safeMethods, checkOrigin, allowNoOrigin, callback, token, header } = defaults;
   return async function csrf_view(context, request) {
     if (isWebsocketUpgrade(request)) {

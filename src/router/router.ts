@@ -167,7 +167,10 @@ export function makeRequestHandler(tables: RequestHandlerTables): Handler {
       if (notifyResponse) response = await notifyNewResponse(registry, request, response);
     } catch (error) {
       logError("A response callback or NewResponse subscriber failed", error, request);
-      response = internalError(error, request, registry);
+      // An HTTP exception says what to answer (a session store that is away: 503).
+      response = error instanceof HTTPException
+        ? error.toResponse({ accept: request.headers.get("accept"), method: request.method })
+        : internalError(error, request, registry);
     } finally {
       if (request.finishedCallbacks.length > 0) await runFinishedCallbacks(request);
     }
@@ -236,9 +239,10 @@ export async function renderError(
   views: ViewLookup | undefined,
   registry: Registry,
 ): Promise<Response> {
+  // Set for every error, so response callbacks know (a session's setOnException: false).
+  request.exception = error;
   const view = views?.exceptionView(error, request);
   if (view) {
-    request.exception = error;
     // An exception view answers with the exception's status unless it sets its own
     // (Pyramid would answer 200 here, a well-known trap for not-found views).
     if (error instanceof HTTPException && !request.hasResponseDraft) {

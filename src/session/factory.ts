@@ -12,7 +12,7 @@ import { MAX_COOKIE_BYTES, type ResolvedSessionOptions, sessionCookieHeader } fr
 
 /** Runs after the view, before the response leaves; may be async. */
 export type SessionResponseCallback = (
-  request: never,
+  request: unknown,
   response: Response,
 ) => void | Promise<void>;
 
