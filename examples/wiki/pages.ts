@@ -38,12 +38,15 @@ export async function readPage(dataDir: string, name: string): Promise<string | 
   }
 }
 
-/** Writes a page (whole file, then renamed into place, so readers never see half). */
+/**
+ * Writes a page (whole file, then renamed into place, so readers never see half). Line
+ * ends are stored as `\n` (browsers submit a textarea's as `\r\n`).
+ */
 export async function writePage(dataDir: string, name: string, text: string): Promise<void> {
   const file = pageFile(dataDir, name);
   if (!file) throw new Error(`'${name}' is not a page name.`);
   const temporary = `${file}.${crypto.randomUUID()}.tmp`;
-  await Deno.writeTextFile(temporary, text);
+  await Deno.writeTextFile(temporary, text.replaceAll("\r\n", "\n"));
   await Deno.rename(temporary, file);
 }
 

@@ -26,6 +26,12 @@ export interface CSRFStoragePolicy {
   peekCsrfToken?(request: CsrfPolicyRequest): string | undefined;
 }
 
+// A stored token matches a supplied one: both non-empty and equal (in constant time).
+function matches(stored: unknown, supplied: string): boolean {
+  return typeof stored === "string" && stored !== "" && supplied !== "" &&
+    stringsEqual(stored, supplied);
+}
+
 function uuidHex(): string {
   return crypto.randomUUID().replaceAll("-", "");
 }
@@ -56,9 +62,13 @@ export class LegacySessionCSRFStoragePolicy implements CSRFStoragePolicy {
   async getCsrfToken(request: CsrfPolicyRequest): Promise<string> {
     return (await loadSession(request)).getCsrfToken();
   }
-  /** Compares with the session's token. */
+  /**
+   * Compares with the session's token. A session without one fails without getting one
+   * (Pyramid would make one, and so send a new session cookie in answer to a forged
+   * request, logging the victim out).
+   */
   async checkCsrfToken(request: CsrfPolicyRequest, supplied: string): Promise<boolean> {
-    return stringsEqual(await this.getCsrfToken(request), supplied);
+    return matches((await loadSession(request)).get("_csrft_"), supplied);
   }
   /** The token, when the session is already loaded. */
   peekCsrfToken(request: CsrfPolicyRequest): string | undefined {
@@ -95,9 +105,9 @@ export class SessionCSRFStoragePolicy implements CSRFStoragePolicy {
     const token = (await loadSession(request)).get(this.key);
     return typeof token === "string" && token !== "" ? token : await this.newCsrfToken(request);
   }
-  /** Compares with the session's token. */
+  /** Compares with the session's token (a session without one fails, unchanged). */
   async checkCsrfToken(request: CsrfPolicyRequest, supplied: string): Promise<boolean> {
-    return stringsEqual(await this.getCsrfToken(request), supplied);
+    return matches((await loadSession(request)).get(this.key), supplied);
   }
   /** The token, when the session is already loaded. */
   peekCsrfToken(request: CsrfPolicyRequest): string | undefined {
@@ -180,9 +190,11 @@ export class CookieCSRFStoragePolicy implements CSRFStoragePolicy {
       request.cookies[this.cookieName];
     return token ? token : this.newCsrfToken(request);
   }
-  /** Compares with the cookie's token. */
+  /** Compares with the cookie's token (no cookie: fails, and sets none). */
   checkCsrfToken(request: CsrfPolicyRequest, supplied: string): boolean {
-    return stringsEqual(this.getCsrfToken(request), supplied);
+    const token = cookieTokens.get(request)?.get(this.cookieName) ??
+      request.cookies[this.cookieName];
+    return matches(token, supplied);
   }
   /** Always available: it is in the request. */
   peekCsrfToken(request: CsrfPolicyRequest): string {

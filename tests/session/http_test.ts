@@ -349,6 +349,8 @@ Deno.test("CSRF over HTTP: tokens in both worlds, forged POSTs refused with 400"
           });
           assert.equal(stranger.status, 400);
           await stranger.body?.cancel();
+          // Failing does not hand out a session (which would replace a victim's cookie).
+          assert.equal(stranger.headers.getSetCookie().length, 0);
         },
       );
     }
