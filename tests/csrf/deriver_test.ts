@@ -81,7 +81,8 @@ Deno.test("csrf_view: unsafe methods need the token; safe ones and the callback 
   const wrapped = csrfView(view, info(reg));
   const make = (method: string, headers: Record<string, string> = {}) =>
     new CallbackRequest({ method, registry: reg, headers: { cookie, ...headers } });
-  for (const method of ["GET", "HEAD", "OPTIONS", "TRACE"]) {
+  // TRACE is safe too, but the Fetch API refuses to build a TRACE request.
+  for (const method of ["GET", "HEAD", "OPTIONS"]) {
     assert.equal(await run(wrapped, make(method)), "ran", method);
   }
   for (const method of ["POST", "PUT", "PATCH", "DELETE"]) {
