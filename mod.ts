@@ -47,6 +47,7 @@ export {
   type TweenRegistration,
   type ViewRegistration,
 } from "./src/config/registry.ts";
+export type { ViewDeriverRegistration } from "./src/config/view_derivers.ts";
 export {
   type AppContext,
   currentAppContext,
@@ -64,7 +65,19 @@ export {
 export type { CacheControlOptions } from "./src/views/_builtin_derivers.ts";
 export { executorExtension } from "./src/blocking/extension.ts";
 export { brokerExtension } from "./src/broadcast/extension.ts";
-export { type AioSettings, asBool, asInt, asList, type Settings } from "./src/config/settings.ts";
+export { asBool, asInt, asList, type Settings } from "./src/config/settings.ts";
+export {
+  AIO_SETTINGS,
+  type AioBrokerSettings,
+  type AioExecutorSettings,
+  aioSetting,
+  type AioSettings,
+  type AioSettingSpec,
+  type AioSettingType,
+  type AioWebsocketSettings,
+  parseAioSettings,
+  type ParseAioSettingsOptions,
+} from "./src/config/aio_settings.ts";
 export { ApplicationCreated, NewRequest, NewResponse } from "./src/config/events.ts";
 export type { RouteOptions } from "./src/config/routes.ts";
 export type { ViewOptions } from "./src/config/views.ts";
@@ -106,6 +119,14 @@ export {
 } from "./src/views/mapper.ts";
 export type { Predicate, PredicateFactory } from "./src/views/predicates.ts";
 export { viewConfig } from "./src/views/view_config.ts";
+export type {
+  ContextView,
+  MapperView,
+  RequestView,
+  ViewCallable,
+  ViewClass,
+  ViewReference,
+} from "./src/views/view_types.ts";
 export * from "./src/traversal/mod.ts";
 export { type RunningServer, type ServableApp, serve, type ServeOptions } from "./src/serve/mod.ts";
 export { serveStaticFile, type ServeStaticFileOptions } from "./src/static/mod.ts";
@@ -115,8 +136,12 @@ export {
   EXECUTOR,
   Executor,
   type ExecutorCall,
+  ExecutorError,
+  type ExecutorErrorOptions,
   type ExecutorOptions,
+  ExecutorOverloaded,
   type ExecutorStats,
+  ExecutorTimeout,
   getCurrentExecutor,
   isAsync,
   type RunOptions,
@@ -125,6 +150,7 @@ export {
   synchronize,
   type SynchronizeOptions,
   useExecutor,
+  WorkerCrashed,
 } from "./src/executor/mod.ts";
 export type { CompiledPattern } from "./src/routing/pattern.ts";
 export type { CallableRef, ExportRef, SiteRef, Transport } from "./src/executor/mod.ts";

@@ -26,7 +26,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 export class UtilityKey<T> {
   /** What the key names, for error messages. */
   readonly name: string;
-  // Carries T so keys of different types are not interchangeable.
+  /** Type-only: carries T so keys of different types are not interchangeable. */
   declare readonly __type?: T;
   /** Creates a key. */
   constructor(name: string) {

@@ -101,7 +101,7 @@ async function appFor(appId: string): Promise<WorkerApp> {
   if (app) return await app;
   app = (async () => {
     const snapshot = callService("aio.app", appId) as AppSnapshot;
-    const { settings, aio } = readSettings(snapshot.settings);
+    const { settings, aio } = readSettings(snapshot.settings, { warn: false });
     const registry = new Registry(settings, aio);
     for (const [name, pattern] of snapshot.routes) {
       registry.routesByName.set(name, {

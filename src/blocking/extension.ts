@@ -10,17 +10,18 @@
  */
 
 import { Executor } from "../executor/pool.ts";
-import { type CallableRef, locateCallable } from "../executor/registry.ts";
+import { type CallableRef, locateCallable, siteModuleUrl } from "../executor/registry.ts";
 import { EXECUTOR } from "../executor/spawn.ts";
 import { registerService, type ServiceHandler } from "../executor/channel.ts";
 import type { PyramidRequest } from "../request/request.ts";
 import type { Registry, ViewRegistration } from "../config/registry.ts";
-import { asInt } from "../config/settings.ts";
 import {
-  HTTPException,
-  type HTTPExceptionOptions,
+  HTTPGatewayTimeout,
+  HTTPInternalServerError,
   HTTPServiceUnavailable,
 } from "../httpexceptions.ts";
+import { ExecutorError, ExecutorOverloaded, ExecutorTimeout } from "../executor/errors.ts";
+import { addTween, EXCVIEW, type Handler } from "../config/tweens.ts";
 import { logError } from "../log.ts";
 import { BLOCKING_VIEWS, type MappedView, type ViewMapperOptions } from "../views/mapper.ts";
 import { BLOCKING_WEBSOCKETS } from "../websocket/mapper.ts";
@@ -203,15 +204,34 @@ function decode(result: BlockingResult, request: PyramidRequest): unknown {
 }
 
 /**
- * A 5xx HTTP exception from the executor (a timeout, a dead worker, a full queue) is logged,
- * and outside `aio.debug` its detail — which names module paths — stays out of the body.
+ * The executor's errors as HTTP: a full queue or a closed executor is a 503 with
+ * `Retry-After`, a timeout a 504, a dead worker a 500. They are logged; outside `aio.debug`
+ * their detail — which names module paths — stays out of the body.
  */
-function serverSideFailure(error: unknown, request: PyramidRequest, registry: Registry): unknown {
-  if (!(error instanceof HTTPException) || error.status < 500) return error;
-  logError("The executor could not complete a blocking view", error, request);
-  if (registry.aio.debug) return error;
-  const Class = error.constructor as new (options: HTTPExceptionOptions) => HTTPException;
-  return new Class({ headers: error.headers });
+function asHttpFailure(error: unknown, request: PyramidRequest, registry: Registry): unknown {
+  if (!(error instanceof ExecutorError)) return error;
+  logError("The executor could not complete a blocking call", error, request);
+  const detail = registry.aio.debug ? error.message : undefined;
+  if (error instanceof ExecutorOverloaded) {
+    return new HTTPServiceUnavailable({
+      detail,
+      headers: { "retry-after": String(error.retryAfterSeconds) },
+      cause: error,
+    });
+  }
+  if (error instanceof ExecutorTimeout) return new HTTPGatewayTimeout({ detail, cause: error });
+  return new HTTPInternalServerError({ detail, cause: error });
+}
+
+// Async views that call spawnBlocking() or a useExecutor() function get the same mapping.
+function executorErrorsTweenFactory(handler: Handler, registry: Registry): Handler {
+  return async function executorErrorsTween(request: PyramidRequest): Promise<Response> {
+    try {
+      return await handler(request);
+    } catch (error) {
+      throw asHttpFailure(error, request, registry);
+    }
+  };
 }
 
 async function install(host: ExtensionHost): Promise<void> {
@@ -230,6 +250,12 @@ async function install(host: ExtensionHost): Promise<void> {
     return started;
   }
   registry.registerUtility(EXECUTOR, ensureExecutor);
+  if (!registry.tweens.some((t) => t.name === "aio.executor_errors")) {
+    addTween(registry, executorErrorsTweenFactory, {
+      name: "aio.executor_errors",
+      under: EXCVIEW,
+    });
+  }
   host.onReady(async () => {
     await executor?.ready();
   });
@@ -256,9 +282,10 @@ async function install(host: ExtensionHost): Promise<void> {
     const pool = ensureExecutor();
     const name = registration.label;
     // Modules whose exports may be response or finished callbacks the view adds.
+    const viewModule = "moduleUrl" in target ? target.moduleUrl : siteModuleUrl(target.site);
     const args = {
       attr: registration.attr,
-      modules: [registration.baseUrl, ...registry.knownModules],
+      modules: [...new Set([viewModule, registration.baseUrl, ...registry.knownModules])],
     };
     return async function callBlockingView(context, request) {
       let result: unknown;
@@ -273,19 +300,18 @@ async function install(host: ExtensionHost): Promise<void> {
           { context: { request } satisfies BlockingCallContext },
         );
       } catch (error) {
-        throw serverSideFailure(error, request, registry);
+        throw asHttpFailure(error, request, registry);
       }
       return decode(result as BlockingResult, request);
     } satisfies MappedView;
   });
 
-  const settings = registry.settings;
-  const maxBlocking = "aio.websocket.max_blocking" in settings
-    ? asInt(settings["aio.websocket.max_blocking"], "aio.websocket.max_blocking")
+  const { websocket } = registry.aio;
+  // An explicit setting wins; otherwise follow the executor as sized (setExecutor may resize it).
+  const maxBlocking = registry.settings["aio.websocket.max_blocking"] !== undefined
+    ? websocket.maxBlocking
     : Math.max(1, registry.executor.maxWorkers - 1);
-  const lifetimeMs = "aio.websocket.blocking_timeout_ms" in settings
-    ? asInt(settings["aio.websocket.blocking_timeout_ms"], "aio.websocket.blocking_timeout_ms")
-    : 24 * 60 * 60 * 1000;
+  const lifetimeMs = websocket.blockingTimeoutMs;
   let activeBlocking = 0;
 
   registry.registerUtility(BLOCKING_WEBSOCKETS, async (view, options) => {

@@ -3,7 +3,7 @@
 // it with the app. Apps without the setting use the isolate's local broker.
 import type { AppExtension } from "../router/extension.ts";
 import { useBroker } from "./broker.ts";
-import { BROKER_URL_SETTING, brokerFromSettings } from "./create.ts";
+import { createBroker } from "./create.ts";
 
 /**
  * Installs the broker named by `aio.broker.url`, if any.
@@ -18,9 +18,10 @@ import { BROKER_URL_SETTING, brokerFromSettings } from "./create.ts";
 export const brokerExtension: AppExtension = {
   name: "broker",
   install(host) {
-    const url = host.registry.settings[BROKER_URL_SETTING];
-    if (url === undefined || url === "") return;
-    const broker = brokerFromSettings(host.registry.settings);
+    // Validated (and defaulted to "") once, when the Configurator read the settings.
+    const url = host.registry.aio.broker.url;
+    if (url === "") return;
+    const broker = createBroker({ url });
     const previous = useBroker(broker);
     host.onClose(async function closeBroker() {
       useBroker(previous);

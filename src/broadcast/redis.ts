@@ -5,12 +5,19 @@
  * @module
  */
 
-// The lead moves this to the import map as "@redis/client"; until then:
+// Types only (erased when run): the client itself is imported on first connection, below.
 import type { RedisClientType } from "@redis/client";
 import { checkChannel } from "./_checks.ts";
 import { Fanout } from "./_fanout.ts";
 import { type Broker, BrokerClosed } from "./broker.ts";
 import type { SubscribeOptions, Subscription } from "./subscription.ts";
+
+// The Redis client is imported on the first connection only. The specifier is a variable
+// on purpose: Deno downloads every statically analysable `import("…")` when the program
+// starts, so a literal here made every app fetch @redis/client. It is a full `npm:`
+// specifier (deno.json's "@redis/client" range) so it resolves from the published package
+// too, where this repository's import map does not apply.
+const REDIS_CLIENT = "npm:@redis/client@^6";
 
 /** Options for {@linkcode RedisBroker}. */
 export interface RedisBrokerOptions {
@@ -219,7 +226,7 @@ export class RedisBroker implements Broker {
 
   async #open(): Promise<[Client, Client]> {
     // Loaded on first use, so apps on the local broker never load the client.
-    const { createClient } = await import("@redis/client");
+    const { createClient } = await import(REDIS_CLIENT);
     const make = () => {
       const client = createClient({
         url: this.#url,

@@ -44,7 +44,8 @@ export const DEFAULT_BUFFER_SIZE = 1024;
  * await broker.publish("room", 1);
  * await broker.publish("room", 2);
  * try {
- *   for await (const _message of messages) { /* the buffered 1 arrives first *\/ }
+ *   // The buffered 1 arrives first; the overflow is thrown on the next read.
+ *   for await (const _message of messages) continue;
  * } catch (error) {
  *   console.assert(error instanceof SubscriptionOverflow);
  * }

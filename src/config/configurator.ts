@@ -19,6 +19,7 @@ import {
   type PredicateRegistration,
 } from "../views/predicates.ts";
 import { viewConfigsInModule } from "../views/view_config.ts";
+import type { MapperView, RequestView, ViewCallable } from "../views/view_types.ts";
 import { serveStaticFile } from "../static/mod.ts";
 import { type App, buildApp } from "../router/app.ts";
 import type { AppExtension } from "../router/extension.ts";
@@ -157,8 +158,18 @@ export class CoreConfigurator {
   /**
    * Adds a view: a function `(request)` / `(context, request)`, a class (constructed with
    * `(context, request)`, its `attr` method called), or a `"./module.ts#export"` string.
+   * An unannotated `(request)` view's parameter is typed `PyramidRequest`; a
+   * `(context, request)` view annotates both (see {@linkcode ViewCallable}).
    */
-  addView(view: unknown, options: ViewOptions = {}): void {
+  addView<M extends ViewMapperClass>(
+    view: MapperView<M>,
+    options: ViewOptions & { mapper: M },
+  ): void;
+  /** Adds a view taking the request (`async function (request)`): see above. */
+  addView(view: RequestView, options?: ViewOptions): void;
+  /** Adds a view of any accepted shape (see {@linkcode ViewCallable}): see above. */
+  addView(view: ViewCallable, options?: ViewOptions): void;
+  addView(view: ViewCallable, options: ViewOptions = {}): void {
     const site = callerSite();
     this.#addView(view, options, site, site?.url ?? callerModule());
   }
@@ -185,17 +196,26 @@ export class CoreConfigurator {
   }
 
   /** Adds a view for errors of `options.context` (an Error class; default `Error`). */
-  addExceptionView(view: unknown, options: ViewOptions = {}): void {
+  addExceptionView(view: RequestView, options?: ViewOptions): void;
+  /** Adds an exception view of any accepted shape; the context is the error. */
+  addExceptionView(view: ViewCallable, options?: ViewOptions): void;
+  addExceptionView(view: ViewCallable, options: ViewOptions = {}): void {
     this.#addExceptionView(view, { context: Error, ...options });
   }
 
   /** Adds the view rendered for 404s. */
-  addNotFoundView(view: unknown, options: Omit<ViewOptions, "context"> = {}): void {
+  addNotFoundView(view: RequestView, options?: Omit<ViewOptions, "context">): void;
+  /** Adds the view rendered for 404s, of any accepted shape. */
+  addNotFoundView(view: ViewCallable, options?: Omit<ViewOptions, "context">): void;
+  addNotFoundView(view: ViewCallable, options: Omit<ViewOptions, "context"> = {}): void {
     this.#addExceptionView(view, { ...options, context: HTTPNotFound });
   }
 
   /** Adds the view rendered for 403s. */
-  addForbiddenView(view: unknown, options: Omit<ViewOptions, "context"> = {}): void {
+  addForbiddenView(view: RequestView, options?: Omit<ViewOptions, "context">): void;
+  /** Adds the view rendered for 403s, of any accepted shape. */
+  addForbiddenView(view: ViewCallable, options?: Omit<ViewOptions, "context">): void;
+  addForbiddenView(view: ViewCallable, options: Omit<ViewOptions, "context"> = {}): void {
     this.#addExceptionView(view, { ...options, context: HTTPForbidden });
   }
 

@@ -202,11 +202,7 @@ export class Registry implements AppContext {
   constructor(settings: Settings, aio: AioSettings) {
     this.settings = settings;
     this.aio = aio;
-    this.executor = {
-      maxWorkers: aio.maxWorkers,
-      timeoutMs: aio.timeoutMs,
-      maxQueue: aio.maxQueue,
-    };
+    this.executor = { ...aio.executor };
   }
 
   /** Registers `value` as the service named by `key` (Pyramid's `registerUtility`). */

@@ -1,28 +1,22 @@
 /**
- * Application settings: a frozen object of strings (or values passed in code), with
- * the `aio.*` keys the framework reads and their defaults.
+ * Application settings: a frozen object of strings (or values passed in code), and the
+ * readers (`asBool`, `asInt`, `asList`) apps use for their own keys. The framework's
+ * `aio.*` keys have their schema in `aio_settings.ts`.
  *
  * @module
  */
 
 import { ConfigurationError } from "../errors.ts";
+import {
+  type AioSettings,
+  parseAioSettings,
+  type ParseAioSettingsOptions,
+} from "./aio_settings.ts";
+
+export type { AioSettings } from "./aio_settings.ts";
 
 /** Frozen application settings, as `request.settings` and `registry.settings` show them. */
 export type Settings = Readonly<Record<string, unknown>>;
-
-/** The framework's own settings, parsed once at construction. */
-export interface AioSettings {
-  /** `aio.debug`: tracebacks in error pages. */
-  debug: boolean;
-  /** `aio.max_body_bytes`: request bodies over this answer 413. */
-  maxBodyBytes: number;
-  /** `aio.executor.max_workers`. */
-  maxWorkers: number;
-  /** `aio.executor.timeout_ms`. */
-  timeoutMs: number;
-  /** `aio.executor.max_queue`. */
-  maxQueue: number;
-}
 
 const TRUE = new Set(["true", "yes", "on", "1", "y", "t"]);
 const FALSE = new Set(["false", "no", "off", "0", "n", "f", ""]);
@@ -59,21 +53,14 @@ export function asList(value: unknown): string[] {
   return String(value).split(/\s+/).filter(Boolean);
 }
 
-/** Freezes settings and parses the `aio.*` keys, with defaults. */
+/**
+ * Freezes settings and parses the `aio.*` keys once against the schema in
+ * `aio_settings.ts` (bad values throw a `ConfigurationError`, unknown keys warn).
+ */
 export function readSettings(
   input: Record<string, unknown> = {},
+  options: ParseAioSettingsOptions = {},
 ): { settings: Settings; aio: AioSettings } {
   const settings = Object.freeze({ ...input });
-  const get = (key: string, fallback: unknown) => key in settings ? settings[key] : fallback;
-  const aio: AioSettings = {
-    debug: asBool(get("aio.debug", false), "aio.debug"),
-    maxBodyBytes: asInt(get("aio.max_body_bytes", 10 * 1024 * 1024), "aio.max_body_bytes"),
-    maxWorkers: asInt(
-      get("aio.executor.max_workers", navigator.hardwareConcurrency || 2),
-      "aio.executor.max_workers",
-    ),
-    timeoutMs: asInt(get("aio.executor.timeout_ms", 30000), "aio.executor.timeout_ms"),
-    maxQueue: asInt(get("aio.executor.max_queue", 1024), "aio.executor.max_queue"),
-  };
-  return { settings, aio };
+  return { settings, aio: parseAioSettings(settings, options) };
 }

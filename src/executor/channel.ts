@@ -73,7 +73,7 @@ const services = new Map<string, { handler: ServiceHandler } & ServiceOptions>()
  *
  * @example Giving blocking views the authenticated user
  * ```ts
- * import { registerService } from "@aio/pyramid";
+ * import { registerService } from "./channel.ts";
  * const unregister = registerService("app.userid", (_args, call) => {
  *   return (call.context as { userid?: string } | undefined)?.userid ?? null;
  * });
@@ -139,7 +139,7 @@ const SPIN_BEFORE_WAIT_MS = 0.3;
  *
  * @example Asking the main isolate from a blocking view
  * ```ts
- * import { callService } from "@aio/pyramid";
+ * import { callService } from "./channel.ts";
  * export function whoAmI() {
  *   return callService("app.userid");
  * }

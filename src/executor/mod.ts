@@ -43,6 +43,13 @@ export {
 } from "./pool.ts";
 export { synchronize, type SynchronizeOptions } from "./synchronize.ts";
 export {
+  ExecutorError,
+  type ExecutorErrorOptions,
+  ExecutorOverloaded,
+  ExecutorTimeout,
+  WorkerCrashed,
+} from "./errors.ts";
+export {
   closeDefaultExecutor,
   EXECUTOR,
   getCurrentExecutor,

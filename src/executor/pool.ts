@@ -4,11 +4,7 @@
  * @module
  */
 
-import {
-  HTTPGatewayTimeout,
-  HTTPInternalServerError,
-  HTTPServiceUnavailable,
-} from "../httpexceptions.ts";
+import { ExecutorOverloaded, ExecutorTimeout, WorkerCrashed } from "./errors.ts";
 import { attachMainEnd, type MainEnd, SHARED_BUFFER_BYTES, type Transport } from "./channel.ts";
 import { decodeError, describeValue, type EncodedError, encodeError } from "./_errors.ts";
 import { type CallableRef, describeRef, siteModuleUrl } from "./registry.ts";
@@ -212,19 +208,16 @@ export class Executor {
   /**
    * Runs `call` in a worker and resolves with its (awaited) result.
    *
-   * Rejects with `HTTPServiceUnavailable` (503, `Retry-After`) when the queue is full or the
-   * executor is closed, `HTTPGatewayTimeout` (504) when the call runs too long (its worker is
-   * replaced), `HTTPInternalServerError` (500) when its worker dies, a `TypeError` when the
+   * Rejects with `ExecutorOverloaded` when the queue is full or the executor is closed,
+   * `ExecutorTimeout` when the call runs too long (its worker is replaced), `WorkerCrashed`
+   * when its worker dies, a `TypeError` when the
    * arguments or the result cannot be cloned, or the callable's own error.
    */
   run(call: ExecutorCall, options: RunOptions = {}): Promise<unknown> {
     const label = call.name ?? describeRef(call.target);
     if (this.#closing) {
       return Promise.reject(
-        new HTTPServiceUnavailable({
-          detail: `The executor is closed, so ${label} was not run.`,
-          headers: { "retry-after": "1" },
-        }),
+        new ExecutorOverloaded(`The executor is closed, so ${label} was not run.`),
       );
     }
     if (this.#broken) return Promise.reject(this.#broken);
@@ -232,11 +225,10 @@ export class Executor {
     const idle = this.#slots.some((slot) => !slot.job);
     if (!idle && this.#queue.length >= this.#maxQueue) {
       return Promise.reject(
-        new HTTPServiceUnavailable({
-          detail: `All ${this.#slots.length} executor workers are busy and ` +
+        new ExecutorOverloaded(
+          `All ${this.#slots.length} executor workers are busy and ` +
             `${this.#queue.length} calls are waiting; ${label} was refused.`,
-          headers: { "retry-after": "1" },
-        }),
+        ),
       );
     }
     return new Promise((resolve, reject) => {
@@ -270,10 +262,7 @@ export class Executor {
       this.#drained = undefined;
     }
     const stopped = (label: string) =>
-      new HTTPServiceUnavailable({
-        detail: `The executor closed before ${label} finished.`,
-        headers: { "retry-after": "1" },
-      });
+      new ExecutorOverloaded(`The executor closed before ${label} finished.`);
     for (const job of this.#queue.splice(0)) job.reject(stopped(job.label));
     for (const slot of [...this.#slots]) {
       const job = slot.job;
@@ -461,10 +450,10 @@ export class Executor {
     slot.job = undefined;
     this.#stop(slot);
     job.reject(
-      new HTTPGatewayTimeout({
-        detail: `${job.label} ran longer than ${job.timeoutMs} ms in the executor; its ` +
+      new ExecutorTimeout(
+        `${job.label} ran longer than ${job.timeoutMs} ms in the executor; its ` +
           "worker was stopped and replaced.",
-      }),
+      ),
     );
     this.#replace();
   }
@@ -475,21 +464,21 @@ export class Executor {
     slot.job = undefined;
     this.#stop(slot);
     if (!slot.ready && ++this.#startFailures >= MAX_START_FAILURES) {
-      this.#broken = new HTTPInternalServerError({
-        detail: `Executor workers keep dying before they start (${reason}); giving up.`,
-        cause,
-      });
+      this.#broken = new WorkerCrashed(
+        `Executor workers keep dying before they start (${reason}); giving up.`,
+        { cause },
+      );
       for (const waiting of this.#queue.splice(0)) waiting.reject(this.#broken);
       this.#settleReadiness();
     }
     if (job) {
       clearTimeout(job.timer);
       job.reject(
-        new HTTPInternalServerError({
-          detail: `The executor worker running ${job.label} died: ${reason}. ` +
+        new WorkerCrashed(
+          `The executor worker running ${job.label} died: ${reason}. ` +
             "The worker was replaced; other calls were not affected.",
-          cause,
-        }),
+          { cause },
+        ),
       );
     }
     this.#replace();

@@ -53,7 +53,7 @@ const knownModules = new Set<string>();
  *
  * @example Naming where a helper was called
  * ```ts
- * import { callerSite } from "@aio/pyramid";
+ * import { callerSite } from "./registry.ts";
  * const site = callerSite(); // "file:///app/views.ts:12:3"
  * ```
  */
@@ -68,7 +68,7 @@ export function callerSite(): string | undefined {
  *
  * @example Resolving a path next to the caller
  * ```ts
- * import { callerModuleUrl } from "@aio/pyramid";
+ * import { callerModuleUrl } from "./registry.ts";
  * const here = new URL("./templates/", callerModuleUrl());
  * ```
  */
@@ -90,7 +90,7 @@ export function siteModuleUrl(site: string): string {
  *
  * @example Recording a view in a decorator-like helper
  * ```ts
- * import { recordDefinitionSite } from "@aio/pyramid";
+ * import { recordDefinitionSite } from "./registry.ts";
  * export function viewConfig<V extends (...args: never[]) => unknown>(options: object, view: V): V {
  *   recordDefinitionSite(view);
  *   return view;
@@ -125,7 +125,7 @@ export function aliasSite(alias: AnyFunction, site: string): void {
  *
  * @example Checking whether a view was recorded
  * ```ts
- * import { definitionSiteOf } from "@aio/pyramid";
+ * import { definitionSiteOf } from "./registry.ts";
  * function view() {}
  * console.assert(definitionSiteOf(view) === undefined);
  * ```
@@ -153,7 +153,7 @@ export function functionAtSite(site: string): AnyFunction | undefined {
  *
  * @example Registering a scanned module
  * ```ts
- * import { addKnownModule } from "@aio/pyramid";
+ * import { addKnownModule } from "./registry.ts";
  * addKnownModule(new URL("./views.ts", import.meta.url).href);
  * ```
  */
@@ -167,7 +167,7 @@ export function addKnownModule(moduleUrl: string): void {
  *
  * @example Resolving a view reference
  * ```ts
- * import { resolveReference } from "@aio/pyramid";
+ * import { resolveReference } from "./registry.ts";
  * const ref = resolveReference("./views.ts#home", "file:///app/main.ts");
  * console.assert(ref.moduleUrl === "file:///app/views.ts" && ref.exportName === "home");
  * ```
@@ -189,7 +189,7 @@ export function resolveReference(spec: string, base: string = callerModuleUrl())
  *
  * @example Locating an exported blocking function
  * ```ts
- * import { callerModuleUrl, locateCallable } from "@aio/pyramid";
+ * import { callerModuleUrl, locateCallable } from "./registry.ts";
  * export function report() {
  *   return "done";
  * }
@@ -261,7 +261,7 @@ const namespaces = new Map<string, Record<string, unknown>>();
  *
  * @example Loading a callable inside a worker
  * ```ts
- * import { loadCallable } from "@aio/pyramid";
+ * import { loadCallable } from "./registry.ts";
  * const fn = await loadCallable({ moduleUrl: "file:///app/jobs.ts", exportName: "report" });
  * ```
  */

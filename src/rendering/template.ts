@@ -6,20 +6,33 @@
  * @module
  */
 
-import nunjucks from "nunjucks";
+import type nunjucks from "nunjucks";
 import { fromFileUrl } from "./_path.ts";
 import { ConfigurationError } from "../errors.ts";
-import { asBool } from "../config/settings.ts";
 import type { Renderer, RendererInfo } from "./renderer.ts";
+
+// nunjucks is loaded on the first template render, so apps (and executor workers) that
+// render no templates never load it. The specifier is a variable on purpose: Deno fetches
+// every statically analysable `import("…")` when the program starts, used or not. It is a
+// full `npm:` specifier (the same range as deno.json's "nunjucks") so it also resolves
+// from the published package, where this repository's import map does not apply.
+const NUNJUCKS = "npm:nunjucks@^3";
+let loading: Promise<typeof nunjucks> | undefined;
+
+function loadNunjucks(): Promise<typeof nunjucks> {
+  loading ??= import(NUNJUCKS).then((module) => module.default as typeof nunjucks);
+  return loading;
+}
 
 const environments = new Map<string, nunjucks.Environment>();
 
-function environmentFor(directory: string, reload: boolean): nunjucks.Environment {
+async function environmentFor(directory: string, reload: boolean): Promise<nunjucks.Environment> {
   const key = `${directory}\0${reload}`;
   let env = environments.get(key);
   if (!env) {
-    env = new nunjucks.Environment(
-      new nunjucks.FileSystemLoader(directory, { noCache: reload }),
+    const { Environment, FileSystemLoader } = await loadNunjucks();
+    env = environments.get(key) ?? new Environment(
+      new FileSystemLoader(directory, { noCache: reload }),
       { autoescape: true, throwOnUndefined: false },
     );
     environments.set(key, env);
@@ -50,11 +63,10 @@ export function templateRendererFactory(info: RendererInfo): Renderer {
   const slash = file.lastIndexOf("/");
   const directory = file.slice(0, slash);
   const name = file.slice(slash + 1);
-  const reload = asBool(info.registry.settings["aio.reload_templates"] ?? false);
-  const env = environmentFor(directory, reload);
+  const reload = info.registry.aio.reloadTemplates;
   return {
     contentType: "text/html; charset=utf-8",
-    render(value, system) {
+    async render(value, system) {
       if (value === null || typeof value !== "object" || Array.isArray(value)) {
         throw new TypeError(
           `The view rendered with template '${info.name}' must return an object of template variables, not ${
@@ -62,6 +74,7 @@ export function templateRendererFactory(info: RendererInfo): Renderer {
           }.`,
         );
       }
+      const env = await environmentFor(directory, reload);
       return env.render(name, {
         ...value,
         request: system.request,

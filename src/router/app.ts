@@ -86,10 +86,12 @@ export class App {
     this.#mount = mount;
     // Mounting in another Hono app reads `routes`: add the handler first.
     const routes = this.hono.routes;
+    let adding = false;
     Object.defineProperty(this.hono, "routes", {
       configurable: true,
       get: () => {
-        if (this.#mount) this.#mountNow();
+        // Hono reads `routes` itself while adding middleware: only outside readers mount.
+        if (this.#mount && !adding) this.#mountNow();
         return routes;
       },
     });
@@ -103,7 +105,12 @@ export class App {
             "Add Hono middleware right after makeApp(), before serving.",
         );
       }
-      return use(...(args as Parameters<typeof use>));
+      adding = true;
+      try {
+        return use(...(args as Parameters<typeof use>));
+      } finally {
+        adding = false;
+      }
     };
   }
 

@@ -161,16 +161,25 @@ export function makeRequestHandler(tables: RequestHandlerTables): Handler {
     }
     try {
       if (request.responseCallbacks.length > 0) {
-        response = withMutableHeaders(response);
-        for (const callback of request.responseCallbacks) await callback(request, response);
+        try {
+          response = withMutableHeaders(response);
+          for (const callback of request.responseCallbacks) await callback(request, response);
+        } catch (error) {
+          logError("A response callback failed", error, request);
+          // An HTTP exception says what to answer (a session store that is away: 503).
+          response = error instanceof HTTPException
+            ? error.toResponse({ accept: request.headers.get("accept"), method: request.method })
+            : internalError(error, request, registry);
+        }
       }
-      if (notifyResponse) response = await notifyNewResponse(registry, request, response);
-    } catch (error) {
-      logError("A response callback or NewResponse subscriber failed", error, request);
-      // An HTTP exception says what to answer (a session store that is away: 503).
-      response = error instanceof HTTPException
-        ? error.toResponse({ accept: request.headers.get("accept"), method: request.method })
-        : internalError(error, request, registry);
+      if (notifyResponse) {
+        try {
+          response = await notifyNewResponse(registry, request, response);
+        } catch (error) {
+          logError("A NewResponse subscriber failed", error, request);
+          response = internalError(error, request, registry);
+        }
+      }
     } finally {
       if (request.finishedCallbacks.length > 0) await runFinishedCallbacks(request);
     }

@@ -9,6 +9,8 @@
 import { callerSite, type CallSite, formatSite } from "../_callsite.ts";
 import { recordSite } from "../executor/registry.ts";
 import type { ViewOptions } from "../config/views.ts";
+import type { ViewMapperClass } from "./mapper.ts";
+import type { MapperView, RequestView, ViewCallable } from "./view_types.ts";
 
 /** One `viewConfig()` declaration. */
 export interface ViewConfigRecord {
@@ -38,7 +40,15 @@ const byModule = new Map<string, ViewConfigRecord[]>();
  * );
  * ```
  */
-export function viewConfig<V>(options: ViewOptions, view: V): V {
+export function viewConfig<M extends ViewMapperClass, V extends MapperView<M>>(
+  options: ViewOptions & { mapper: M },
+  view: V,
+): V;
+/** Marks a view taking the request (`async function (request)`); see above. */
+export function viewConfig<V extends RequestView>(options: ViewOptions, view: V): V;
+/** Marks a view of any accepted shape (see {@linkcode ViewCallable}); see above. */
+export function viewConfig<V extends ViewCallable>(options: ViewOptions, view: V): V;
+export function viewConfig<V extends ViewCallable>(options: ViewOptions, view: V): V {
   const site = callerSite();
   const record: ViewConfigRecord = { options, view, site };
   // The site lets an executor worker find this view again when it imports the module.

@@ -10,13 +10,12 @@ import { formatSite } from "../_callsite.ts";
 import { HTTPBadRequest, HTTPServiceUnavailable } from "../httpexceptions.ts";
 import type { PyramidRequest } from "../request/request.ts";
 import type { Registry } from "../config/registry.ts";
-import { asInt } from "../config/settings.ts";
 import { UtilityKey } from "../app_context.ts";
 import type { AppExtension } from "../router/extension.ts";
 import type { MappedView, ViewMapper, ViewMapperOptions } from "../views/mapper.ts";
 import { isAsync, isClass } from "../is_async.ts";
 import { logError } from "../log.ts";
-import { WebsocketConnection } from "./connection.ts";
+import { type Websocket, WebsocketConnection } from "./connection.ts";
 import { WebsocketClosed } from "./errors.ts";
 import { driveView } from "./_drive.ts";
 
@@ -75,15 +74,13 @@ export const websocketExtension: AppExtension = {
   name: "websockets",
   under: "executor",
   install(host) {
-    const settings = host.registry.settings;
-    const read = (key: string, fallback: number) =>
-      key in settings ? asInt(settings[key], key) : fallback;
+    const { maxMessageBytes, idleTimeoutMs, shutdownGraceMs } = host.registry.aio.websocket;
     const state: WebsocketState = {
       live: new Map(),
       ignoreClosed: false,
-      maxMessageBytes: read("aio.websocket.max_message_bytes", 1024 * 1024),
-      idleTimeoutMs: read("aio.websocket.idle_timeout_ms", 120_000),
-      shutdownGraceMs: read("aio.websocket.shutdown_grace_ms", 5_000),
+      maxMessageBytes,
+      idleTimeoutMs,
+      shutdownGraceMs,
       closing: false,
     };
     host.registry.registerUtility(WEBSOCKETS, state);
@@ -179,6 +176,8 @@ export const BLOCKING_WEBSOCKETS: UtilityKey<BlockingWebsocketRunner> = new Util
  * ```
  */
 export class WebsocketMapper implements ViewMapper {
+  /** The view shape whose parameters `addView`/`viewConfig` type: `async (ws) => …`. */
+  declare static readonly viewShape?: (ws: Websocket) => unknown;
   /** Deliver text frames as `Uint8Array` (aiopyramid's `use_bytes`). */
   static useBytes = false;
   /** Deliver binary frames as `string` where they are valid UTF-8 (aiopyramid's `use_str`). */

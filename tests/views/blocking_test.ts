@@ -407,7 +407,7 @@ Deno.test("a blocking view that calls Deno.exit: 500 naming the view, worker rep
       answer = await call(app, "/exits");
     });
     assert.equal(answer.status, 500);
-    // The executor's own HTTPInternalServerError is logged naming the view; the body is generic.
+    // The executor's own WorkerCrashed is logged naming the view; the body is generic.
     assert.match(logged, /blocking_views\.ts#exits died: it called Deno\.exit\(3\)/);
     assert.doesNotMatch(answer.text, /blocking_views/);
     assert.equal(executorOf(app).stats.workers, 1);

@@ -389,7 +389,7 @@ Deno.test("bad predicate values are ConfigurationErrors", () => {
     () => config.addView(async () => "", { routeName: "x", custom: ["nope"] as never }),
     ConfigurationError,
   );
-  assert.throws(() => config.addView(42, { routeName: "x" }), /takes a function/);
+  assert.throws(() => config.addView(42 as never, { routeName: "x" }), /takes a function/);
 });
 
 Deno.test("views told apart only by custom predicates or same-named context classes do not conflict", async () => {
