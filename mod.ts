@@ -158,4 +158,4 @@ export type { CallSite } from "./src/_callsite.ts";
 export * from "./src/broadcast/mod.ts";
 export * from "./src/session/mod.ts";
 export * from "./src/csrf/mod.ts";
-export { type RequestSession, WorkerSession } from "./src/config/session_members.ts";
+export { WorkerSession } from "./src/config/session_members.ts";

@@ -20,6 +20,7 @@ import {
   type JsonValue,
   loadedSession,
   loadSession,
+  type RequestSession,
   type Session,
 } from "../session/mod.ts";
 import { csrfPolicy, getCsrfToken } from "../csrf/mod.ts";
@@ -27,9 +28,6 @@ import { csrfPolicy, getCsrfToken } from "../csrf/mod.ts";
 const SERVICE = "aio.session";
 
 addKnownModule(import.meta.url);
-
-/** What `request.session` is typed as: awaitable in async views, a session in blocking ones. */
-export type RequestSession = Promise<ISession> & ISession;
 
 // Session methods a worker may call, and whether they are property reads.
 const OPERATIONS = new Set([
@@ -223,16 +221,4 @@ export function requestCsrfToken(request: PyramidRequest): string {
       : "request.csrfToken needs the session loaded first: in the view, await request.session " +
         "(or await getCsrfToken(request)) before rendering, or pass the token to the template.",
   );
-}
-
-declare module "../request/request.ts" {
-  interface PyramidRequest {
-    /**
-     * The session (with `config.setSessionFactory()`): in async views a Promise of it
-     * (`const session = await request.session`), in blocking views the session itself.
-     */
-    readonly session: RequestSession;
-    /** The CSRF token as a string (for templates); see `requestCsrfToken`. */
-    readonly csrfToken: string;
-  }
 }

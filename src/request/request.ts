@@ -9,6 +9,7 @@
 import { parse as parseCookies } from "@hono/hono/utils/cookie";
 import { HTTPBadRequest } from "../httpexceptions.ts";
 import type { Registry, Route } from "../config/registry.ts";
+import type { RequestSession } from "../session/mod.ts";
 import type { Settings } from "../config/settings.ts";
 import { type FormValue, MultiDict } from "./multidict.ts";
 import { readBoundedBody } from "./body.ts";
@@ -95,6 +96,13 @@ export class PyramidRequest {
    * after it; generated URLs include it.
    */
   scriptName = "";
+  /**
+   * The session, once `config.setSessionFactory()` is called: in async views a Promise of
+   * it (`const session = await request.session`), in blocking views the session itself.
+   */
+  declare readonly session: RequestSession;
+  /** The CSRF token as a string, for templates (see `requestCsrfToken`). */
+  declare readonly csrfToken: string;
   /** Callbacks run on the response before it leaves (see {@linkcode addResponseCallback}). */
   responseCallbacks: ResponseCallback[] = [];
   /** Callbacks run once the response is made, errors included (see {@linkcode addFinishedCallback}). */

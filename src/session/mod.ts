@@ -39,4 +39,9 @@ export {
 export { Fernet, type FernetMessage } from "./fernet.ts";
 export { EncryptedCookieSessionFactory } from "./encrypted_cookie.ts";
 export { RedisSessionFactory, type RedisSessionOptions } from "./redis.ts";
-export { loadedSession, loadSession, type SessionfulRequest } from "./request_session.ts";
+export {
+  loadedSession,
+  loadSession,
+  type RequestSession,
+  type SessionfulRequest,
+} from "./request_session.ts";

@@ -7,7 +7,13 @@
  */
 
 import type { SessionFactory, SessionRequest } from "./factory.ts";
-import type { Session } from "./session.ts";
+import type { ISession, Session } from "./session.ts";
+
+/**
+ * The type of `request.session`: in async views a Promise of the session (`await` it), in
+ * blocking views the session itself. (One type for both, so either use type-checks.)
+ */
+export type RequestSession = Promise<ISession> & ISession;
 
 /** A request whose registry may hold a session factory (a `PyramidRequest` is one). */
 export interface SessionfulRequest extends SessionRequest {
