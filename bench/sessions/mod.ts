@@ -20,6 +20,7 @@ import { median } from "../_stats.ts";
 import { hasCommand, loadGenerator, type LoadResult, parseWrk } from "../http/_load.ts";
 import { freePort, startServer } from "../http/_server.ts";
 import { machineInfo, writeSection } from "../http/results_md.ts";
+import { makeBenchApp } from "./app.ts";
 
 /** One line of `deno task bench` help. */
 export const description = "Sessions: an async view reading its session, per store, vs none";
@@ -100,6 +101,52 @@ async function seed(base: string): Promise<string> {
   return cookie;
 }
 
+/**
+ * The same two routes through `app.fetch` in this process (no sockets, no load generator):
+ * alternating batches, the added cost of reading the session in µs per request. Less
+ * sensitive to a busy machine than req/s over HTTP.
+ */
+async function inProcess(
+  store: Store,
+  redisUrl: string | undefined,
+  batches: number,
+  size: number,
+): Promise<{ plainUs: number; readUs: number; addedUs: number[] }> {
+  const app = await makeBenchApp(store, redisUrl);
+  try {
+    const seeded = await app.fetch(new Request("http://bench/seed"));
+    await seeded.body?.cancel();
+    const cookie = seeded.headers.getSetCookie()[0].split(";")[0];
+    const time = async (path: string) => {
+      const start = performance.now();
+      for (let i = 0; i < size; i++) {
+        const response = await app.fetch(
+          new Request(`http://bench${path}`, { headers: { cookie } }),
+        );
+        await response.arrayBuffer();
+      }
+      return (performance.now() - start) * 1000 / size;
+    };
+    await time("/read");
+    await time("/plain");
+    const plain: number[] = [];
+    const read: number[] = [];
+    const added: number[] = [];
+    for (let b = 0; b < batches; b++) {
+      const [first, second] = b % 2 ? ["/plain", "/read"] : ["/read", "/plain"];
+      const a = await time(first);
+      const c = await time(second);
+      const [r, p] = first === "/read" ? [a, c] : [c, a];
+      read.push(r);
+      plain.push(p);
+      added.push(r - p);
+    }
+    return { plainUs: median(plain), readUs: median(read), addedUs: added };
+  } finally {
+    await app.close();
+  }
+}
+
 /** Runs the suite. */
 export async function run(args: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -112,6 +159,8 @@ export async function run(args: string[]): Promise<void> {
       warmup: { type: "string", default: "2" },
       connections: { type: "string", default: "50" },
       stores: { type: "string", default: STORES.join(",") },
+      batches: { type: "string", default: "10" },
+      "batch-size": { type: "string", default: "2000" },
       "no-write": { type: "boolean", default: false },
     },
   });
@@ -130,6 +179,7 @@ export async function run(args: string[]): Promise<void> {
   if (!(await hasCommand("wrk"))) throw new Error("The sessions benchmark needs wrk.");
   const pin = navigator.hardwareConcurrency >= 2 && await hasCommand("taskset");
   const redis = stores.includes("redis") ? await startRedis() : undefined;
+  const inproc = new Map<Store, Awaited<ReturnType<typeof inProcess>>>();
   const samples: {
     store: Store;
     route: "read" | "plain";
@@ -183,6 +233,21 @@ export async function run(args: string[]): Promise<void> {
         }
       }
     }
+    console.log("in process (app.fetch), alternating batches:");
+    for (const store of stores) {
+      const result = await inProcess(
+        store,
+        redis?.url,
+        Number(values.batches),
+        Number(values["batch-size"]),
+      );
+      inproc.set(store, result);
+      console.log(
+        `  ${store.padEnd(9)} plain ${result.plainUs.toFixed(1)} µs/req, read ${
+          result.readUs.toFixed(1)
+        } µs/req, added ${median(result.addedUs).toFixed(1)} µs`,
+      );
+    }
   } finally {
     await redis?.stop();
   }
@@ -212,6 +277,22 @@ export async function run(args: string[]): Promise<void> {
       } ms |`,
     );
   }
+  const inprocLines = [
+    "| store | `/plain` µs/req | `/read` µs/req | added by reading the session (median, IQR) | `/read` as a share of `/plain`'s req/s |",
+    "|---|---|---|---|---|",
+  ];
+  for (const store of stores) {
+    const r = inproc.get(store)!;
+    const sorted = [...r.addedUs].sort((a, b) => a - b);
+    const q1 = sorted[Math.floor((sorted.length - 1) / 4)];
+    const q3 = sorted[Math.ceil((sorted.length - 1) * 3 / 4)];
+    inprocLines.push(
+      `| ${LABELS[store]} | ${r.plainUs.toFixed(1)} | ${r.readUs.toFixed(1)} | +${
+        median(r.addedUs).toFixed(1)
+      } µs (${q1.toFixed(1)}–${q3.toFixed(1)}) | ${(r.plainUs / r.readUs * 100).toFixed(1)}% |`,
+    );
+  }
+  const load = (await Deno.readTextFile("/proc/loadavg").catch(() => "")).split(" ").slice(0, 3);
   const machine = await machineInfo();
   const body = [
     "## Sessions",
@@ -238,6 +319,16 @@ export async function run(args: string[]): Promise<void> {
     "",
     ...lines,
     "",
+    `In process, the same routes through \`app.fetch\` (no sockets), ${values.batches} alternating`,
+    `batches of ${values["batch-size"]} requests per route (one request at a time):`,
+    "",
+    ...inprocLines,
+    "",
+    load.length === 3
+      ? `Load average when the run ended: ${
+        load.join(" ")
+      } (on ${machine.cores} cores; other work was running).`
+      : "",
     "Command: `deno task bench sessions" + (args.length ? " " + args.join(" ") : "") + "`.",
   ].join("\n");
   console.log("\n" + body);

@@ -1,7 +1,5 @@
 /**
- * The sessions benchmark server: one app with a session store, an async view that reads
- * its session (`/read`) and the same view without a session (`/plain`), so both are
- * measured in one process, one run.
+ * The sessions benchmark server (see `app.ts`), one store per process.
  *
  * Usage: `AIO_BENCH_STORE=signed|encrypted|redis [AIO_BENCH_REDIS_URL=…] deno run -A
  * bench/sessions/server.ts PORT` (the harness starts servers with the port alone).
@@ -9,56 +7,11 @@
  * @module
  */
 
-import {
-  Configurator,
-  EncryptedCookieSessionFactory,
-  type PyramidRequest,
-  RedisSessionFactory,
-  type SessionFactory,
-  SignedCookieSessionFactory,
-} from "@aio/pyramid";
 import { listen } from "../http/_listen.ts";
+import { makeBenchApp } from "./app.ts";
 
-const SECRET = "bench-session-secret-".repeat(4);
-// Pyramid's advice: reissue after a tenth of the timeout, so a read is a read.
-const OPTIONS = { timeout: 1200, reissueTime: 120 };
-
-function factory(store: string, redisUrl: string | undefined): SessionFactory {
-  switch (store) {
-    case "signed":
-      return SignedCookieSessionFactory(SECRET, OPTIONS);
-    case "encrypted":
-      return EncryptedCookieSessionFactory(new Uint8Array(32).fill(3), OPTIONS);
-    case "redis":
-      if (!redisUrl) throw new Error("The redis store needs a REDIS_URL argument.");
-      return RedisSessionFactory(redisUrl, { secret: SECRET, ...OPTIONS });
-    default:
-      throw new Error(`Unknown store '${store}': choose signed, encrypted or redis.`);
-  }
-}
-
-const store = Deno.env.get("AIO_BENCH_STORE") ?? "signed";
-const redisUrl = Deno.env.get("AIO_BENCH_REDIS_URL");
-const config = new Configurator({ settings: { "aio.debug": "false" } });
-config.setSessionFactory(factory(store, redisUrl));
-config.addRoute("plain", "/plain");
-config.addRoute("read", "/read");
-config.addRoute("seed", "/seed");
-// deno-lint-ignore require-await -- async is what keeps the view on the event loop
-config.addView(async function plain() {
-  return { user: "ada", visits: 1 };
-}, { routeName: "plain", renderer: "json", requestMethod: "GET" });
-config.addView(async function read(request: PyramidRequest) {
-  const session = await request.session;
-  return { user: session.get("user"), visits: session.get("visits") };
-}, { routeName: "read", renderer: "json", requestMethod: "GET" });
-config.addView(async function seed(request: PyramidRequest) {
-  const session = await request.session;
-  session.set("user", "ada");
-  session.set("visits", 1);
-  session.set("cart", [{ sku: "A-1", qty: 2 }, { sku: "B-7", qty: 1 }]);
-  return { seeded: true };
-}, { routeName: "seed", renderer: "json", requestMethod: "GET" });
-
-const app = await config.makeApp();
+const app = await makeBenchApp(
+  Deno.env.get("AIO_BENCH_STORE") ?? "signed",
+  Deno.env.get("AIO_BENCH_REDIS_URL"),
+);
 listen(app.fetch, () => app.close());
