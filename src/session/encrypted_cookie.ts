@@ -6,7 +6,8 @@
  *
  * Fernet rather than AES-GCM because it is what the Python side already speaks: the
  * asyncio stack this framework follows sets up `EncryptedCookieStorage`, and a cookie
- * either side can open keeps a migration painless. WebCrypto has both primitives.
+ * either side can open keeps a migration painless. (AES-GCM would be one primitive
+ * instead of two, but no Python peer reads it.)
  *
  * @module
  */
