@@ -1,7 +1,6 @@
 /**
- * Fernet tokens (the format of Python `cryptography`'s `Fernet`): AES-128-CBC to hide the
- * message, HMAC-SHA256 to authenticate it. Both run with node:crypto on the calling
- * thread: WebCrypto would hop to another thread and back twice per session read.
+ * Fernet tokens (the format of Python `cryptography`'s `Fernet`) with WebCrypto:
+ * AES-128-CBC to hide the message, HMAC-SHA256 to authenticate it.
  *
  * Token: `base64url(0x80 ‖ timestamp (8 bytes, big-endian seconds) ‖ IV (16) ‖
  * ciphertext ‖ HMAC-SHA256(signing key, everything before))`, padded. The 32-byte key is
@@ -10,7 +9,6 @@
  * @module
  */
 
-import { createCipheriv, createDecipheriv, createHmac } from "node:crypto";
 import { ConfigurationError } from "../errors.ts";
 import { bytesEqual, concat, fromBase64Url, toBase64Url } from "./_codec.ts";
 
@@ -56,31 +54,42 @@ export function fernetKeyBytes(key: string | Uint8Array, where: string): Uint8Ar
  * ```
  */
 export class Fernet {
-  #signing: Uint8Array;
-  #encryption: Uint8Array;
+  #signing: Promise<CryptoKey>;
+  #encryption: Promise<CryptoKey>;
 
   /** Takes 32 raw bytes or their URL-safe base64. */
   constructor(key: string | Uint8Array) {
     const bytes = fernetKeyBytes(key, "Fernet");
-    this.#signing = bytes.slice(0, 16);
-    this.#encryption = bytes.slice(16);
-  }
-
-  #mac(bytes: Uint8Array): Uint8Array {
-    return createHmac("sha256", this.#signing).update(bytes).digest();
+    this.#signing = crypto.subtle.importKey(
+      "raw",
+      bytes.slice(0, 16),
+      { name: "HMAC", hash: "SHA-256" },
+      false,
+      ["sign"],
+    );
+    this.#encryption = crypto.subtle.importKey("raw", bytes.slice(16), "AES-CBC", false, [
+      "encrypt",
+      "decrypt",
+    ]);
   }
 
   /** A token for `data`, stamped with `now` (seconds; default the current time). */
   async encrypt(data: Uint8Array, now: number = Math.floor(Date.now() / 1000)): Promise<string> {
     const iv = crypto.getRandomValues(new Uint8Array(16));
-    const cipher = createCipheriv("aes-128-cbc", this.#encryption, iv);
-    const ciphertext = concat(cipher.update(data), cipher.final());
+    const ciphertext = new Uint8Array(
+      await crypto.subtle.encrypt(
+        { name: "AES-CBC", iv },
+        await this.#encryption,
+        data as Uint8Array<ArrayBuffer>,
+      ),
+    );
     const header = new Uint8Array(HEADER);
     header[0] = VERSION;
     new DataView(header.buffer).setBigUint64(1, BigInt(now));
     header.set(iv, 9);
     const signed = concat(header, ciphertext);
-    return toBase64Url(concat(signed, this.#mac(signed)));
+    const mac = new Uint8Array(await crypto.subtle.sign("HMAC", await this.#signing, signed));
+    return toBase64Url(concat(signed, mac));
   }
 
   /**
@@ -98,14 +107,17 @@ export class Fernet {
     if (timestamp > now + MAX_CLOCK_SKEW) return undefined;
     if (options.ttl !== undefined && timestamp + options.ttl < now) return undefined;
     const signed = bytes.subarray(0, bytes.length - MAC);
-    if (!bytesEqual(bytes.subarray(bytes.length - MAC), this.#mac(signed))) return undefined;
+    const expected = new Uint8Array(
+      await crypto.subtle.sign("HMAC", await this.#signing, signed),
+    );
+    if (!bytesEqual(bytes.subarray(bytes.length - MAC), expected)) return undefined;
     try {
-      const decipher = createDecipheriv("aes-128-cbc", this.#encryption, bytes.slice(9, HEADER));
-      const data = concat(
-        decipher.update(bytes.subarray(HEADER, bytes.length - MAC)),
-        decipher.final(),
+      const data = await crypto.subtle.decrypt(
+        { name: "AES-CBC", iv: bytes.slice(9, HEADER) },
+        await this.#encryption,
+        bytes.slice(HEADER, bytes.length - MAC),
       );
-      return { data, timestamp };
+      return { data: new Uint8Array(data), timestamp };
     } catch {
       return undefined; // bad padding: cannot happen with a valid MAC, but never throw
     }
