@@ -25,16 +25,16 @@
 
 export { ConfigurationError, ScopeError } from "./src/errors.ts";
 export * from "./src/httpexceptions.ts";
-export { Configurator } from "./src/standard.ts";
+export { Configurator, type StaticViewOptions } from "./src/standard.ts";
 export {
   type ConfiguratorOptions,
   CoreConfigurator,
   type IncludeOptions,
   type PredicateOptions,
   type RequestMethodOptions,
-  type StaticViewOptions,
 } from "./src/config/configurator.ts";
 export {
+  type ErrorTranslator,
   type EventClass,
   type ExecutorSettings,
   type MainIsolateMember,
@@ -51,10 +51,11 @@ export type { ViewDeriverRegistration } from "./src/config/view_derivers.ts";
 export {
   type AppContext,
   currentAppContext,
+  enterLiveApp,
   runInAppContext,
   UtilityKey,
 } from "./src/app_context.ts";
-export type { AppExtension, ExtensionHost } from "./src/router/extension.ts";
+export type { AppExtension, ExtensionHost } from "./src/extension.ts";
 export {
   type DerivedView,
   VIEW,
@@ -62,7 +63,7 @@ export {
   type ViewDeriverInfo,
   type ViewDeriverOptions,
 } from "./src/views/derivers.ts";
-export type { CacheControlOptions } from "./src/views/_builtin_derivers.ts";
+export type { CacheControlOptions } from "./src/views/builtin_derivers.ts";
 export { executorExtension } from "./src/blocking/extension.ts";
 export { brokerExtension } from "./src/broadcast/extension.ts";
 export { asBool, asInt, asList, type Settings } from "./src/config/settings.ts";
@@ -104,6 +105,7 @@ export type {
   Renderer,
   RendererFactory,
   RendererInfo,
+  RenderSettings,
   RenderSystem,
 } from "./src/rendering/renderer.ts";
 export {
@@ -158,4 +160,3 @@ export type { CallSite } from "./src/_callsite.ts";
 export * from "./src/broadcast/mod.ts";
 export * from "./src/session/mod.ts";
 export * from "./src/csrf/mod.ts";
-export { WorkerSession } from "./src/config/session_members.ts";

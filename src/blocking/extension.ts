@@ -10,7 +10,12 @@
  */
 
 import { Executor } from "../executor/pool.ts";
-import { type CallableRef, locateCallable, siteModuleUrl } from "../executor/registry.ts";
+import {
+  type CallableRef,
+  locateCallable,
+  siteModuleUrl,
+  staticImportsOf,
+} from "../executor/registry.ts";
 import { EXECUTOR } from "../executor/spawn.ts";
 import { registerService, type ServiceHandler } from "../executor/channel.ts";
 import type { PyramidRequest } from "../request/request.ts";
@@ -21,13 +26,12 @@ import {
   HTTPServiceUnavailable,
 } from "../httpexceptions.ts";
 import { ExecutorError, ExecutorOverloaded, ExecutorTimeout } from "../executor/errors.ts";
-import { addTween, EXCVIEW, type Handler } from "../config/tweens.ts";
 import { logError } from "../log.ts";
 import { BLOCKING_VIEWS, type MappedView, type ViewMapperOptions } from "../views/mapper.ts";
 import { BLOCKING_WEBSOCKETS } from "../websocket/mapper.ts";
 import type { WebsocketConnection } from "../websocket/connection.ts";
-import type { AppExtension, ExtensionHost } from "../router/extension.ts";
-import { DEFAULT_ROOT } from "../router/default_root.ts";
+import type { AppExtension, ExtensionHost } from "../extension.ts";
+import { DEFAULT_ROOT } from "../traversal/default_root.ts";
 import type {
   AppSnapshot,
   BlockingResult,
@@ -86,32 +90,11 @@ const SERVICES: Record<string, ServiceHandler> = {
 
 const appSnapshots = new Map<string, () => AppSnapshot>();
 
-const STATIC_IMPORT = /^\s*(?:import|export)\s[^;]*?\bfrom\s*["']([^"']+)["']/gm;
-
-// The local modules a module imports statically: a view imported from "./views.ts" and
-// passed to addView() is found among that module's exports.
-async function importsOf(moduleUrl: string): Promise<string[]> {
-  if (!moduleUrl.startsWith("file:")) return [];
-  let source: string;
-  try {
-    source = await Deno.readTextFile(new URL(moduleUrl));
-  } catch {
-    return [];
-  }
-  const found: string[] = [];
-  for (const [, specifier] of source.matchAll(STATIC_IMPORT)) {
-    if (specifier.startsWith(".") || specifier.startsWith("/") || specifier.startsWith("file:")) {
-      found.push(new URL(specifier, moduleUrl).href);
-    }
-  }
-  return found;
-}
-
 async function locate(registration: ViewRegistration, registry: Registry): Promise<CallableRef> {
   if (registration.ref) return registration.ref;
   const modules = [registration.baseUrl, ...registry.knownModules];
   return await locateCallable(registration.view as (...args: unknown[]) => unknown, {
-    modules: [...modules, ...(await importsOf(registration.baseUrl))],
+    modules: [...modules, ...(await staticImportsOf(registration.baseUrl))],
     base: registration.baseUrl,
   });
 }
@@ -119,7 +102,7 @@ async function locate(registration: ViewRegistration, registry: Registry): Promi
 // Request methods a worker can import run there; the others run here, on the main request.
 async function describeRequestMethods(registry: Registry): Promise<RequestMethodSnapshot[]> {
   const modules = [...registry.knownModules];
-  const extra = (await Promise.all(modules.map(importsOf))).flat();
+  const extra = (await Promise.all(modules.map(staticImportsOf))).flat();
   const found: RequestMethodSnapshot[] = [];
   for (const { name, fn, reify, property } of registry.requestMethods) {
     let ref: CallableRef | undefined;
@@ -223,17 +206,6 @@ function asHttpFailure(error: unknown, request: PyramidRequest, registry: Regist
   return new HTTPInternalServerError({ detail, cause: error });
 }
 
-// Async views that call spawnBlocking() or a useExecutor() function get the same mapping.
-function executorErrorsTweenFactory(handler: Handler, registry: Registry): Handler {
-  return async function executorErrorsTween(request: PyramidRequest): Promise<Response> {
-    try {
-      return await handler(request);
-    } catch (error) {
-      throw asHttpFailure(error, request, registry);
-    }
-  };
-}
-
 async function install(host: ExtensionHost): Promise<void> {
   const registry = host.registry;
   for (const [name, handler] of Object.entries(SERVICES)) registerService(name, handler);
@@ -250,10 +222,10 @@ async function install(host: ExtensionHost): Promise<void> {
     return started;
   }
   registry.registerUtility(EXECUTOR, ensureExecutor);
-  if (!registry.tweens.some((t) => t.name === "aio.executor_errors")) {
-    addTween(registry, executorErrorsTweenFactory, {
-      name: "aio.executor_errors",
-      under: EXCVIEW,
+  // Async views calling spawnBlocking() or a useExecutor() function get the same mapping.
+  if (!registry.errorTranslators.some((t) => t.name === "executorErrors")) {
+    registry.errorTranslators.push(function executorErrors(error, request) {
+      return asHttpFailure(error, request, registry);
     });
   }
   host.onReady(async () => {

@@ -1,7 +1,7 @@
 // The broker app extension: an app whose settings name `aio.broker.url` uses that broker
 // (Redis, across machines) for `publish`/`subscribe` and signals while it runs, and closes
 // it with the app. Apps without the setting use the isolate's local broker.
-import type { AppExtension } from "../router/extension.ts";
+import type { AppExtension } from "../extension.ts";
 import { useBroker } from "./broker.ts";
 import { createBroker } from "./create.ts";
 

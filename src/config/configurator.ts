@@ -20,9 +20,8 @@ import {
 } from "../views/predicates.ts";
 import { viewConfigsInModule } from "../views/view_config.ts";
 import type { MapperView, RequestView, ViewCallable } from "../views/view_types.ts";
-import { serveStaticFile } from "../static/mod.ts";
 import { type App, buildApp } from "../router/app.ts";
-import type { AppExtension } from "../router/extension.ts";
+import type { AppExtension } from "../extension.ts";
 import type { ViewDeriver, ViewDeriverOptions } from "../views/derivers.ts";
 import { addViewDeriver } from "./view_derivers.ts";
 import { type EventClass, Registry, type RootFactory } from "./registry.ts";
@@ -31,7 +30,7 @@ import { addRoute, prefixPattern, type RouteOptions } from "./routes.ts";
 import { addView, type ViewOptions } from "./views.ts";
 import { addTween, type TweenFactory, type TweenOptions } from "./tweens.ts";
 import { addBuiltinRenderers, addRenderer } from "./rendering.ts";
-import { orderByHints } from "./_ordering.ts";
+import { orderByHints } from "./ordering.ts";
 import type { SessionFactory } from "../session/mod.ts";
 import type { CsrfOptions, CSRFStoragePolicy } from "../csrf/mod.ts";
 import { setCsrfStoragePolicy, setDefaultCsrfOptions, setSessionFactory } from "./sessions.ts";
@@ -50,12 +49,6 @@ export interface IncludeOptions {
   routePrefix?: string;
   /** Prefix joined with `.` to every route name the included code adds (`api`). */
   routeNamePrefix?: string;
-}
-
-/** Options for `config.addStaticView`. */
-export interface StaticViewOptions {
-  /** Cache-Control max-age, in seconds. */
-  cacheMaxAge?: number;
 }
 
 /** Options for `config.addRequestMethod`. */
@@ -134,6 +127,11 @@ export class CoreConfigurator {
   /** The registry being filled. */
   get registry(): Registry {
     return this.#state.registry;
+  }
+
+  /** The route name prefix `include(..., { routeNamePrefix })` gave this configurator. */
+  get routeNamePrefix(): string | undefined {
+    return this.#routeNamePrefix;
   }
 
   /** The frozen settings. */
@@ -320,41 +318,6 @@ export class CoreConfigurator {
   /** Adds (or replaces) a renderer under a name or a file extension (`.mustache`). */
   addRenderer(name: string, factory: RendererFactory): void {
     addRenderer(this.registry, name, factory);
-  }
-
-  /**
-   * Serves the files under `path` (relative to the caller's module, or absolute) at the URL
-   * prefix `name`; `name` may be an absolute URL for assets hosted elsewhere.
-   */
-  addStaticView(name: string, path: string, options: StaticViewOptions = {}): void {
-    const base = callerModule();
-    const root = decodeURIComponent(new URL(path, base).pathname).replace(/\/+$/, "");
-    const external = /^[a-z][a-z0-9+.-]*:\/\//i.test(name);
-    const cleanName = external ? name.replace(/\/+$/, "") : name.replace(/^\/+|\/+$/g, "");
-    const routeName = `__static__/${cleanName}`;
-    const cacheMaxAge = options.cacheMaxAge;
-    this.registry.staticViews.push({
-      name: cleanName,
-      root,
-      // URL generation looks the route up by its full name, include prefix and all.
-      routeName: this.#routeNamePrefix ? `${this.#routeNamePrefix}.${routeName}` : routeName,
-      cacheMaxAge,
-    });
-    if (external) return;
-    this.addRoute(routeName, `${cleanName}/*subpath`);
-    this.#addView(
-      async function staticView(request: PyramidRequest): Promise<Response> {
-        const prefix = request.matchedRoute!.compiled.staticPrefix;
-        return await serveStaticFile(request.raw, {
-          root,
-          subpath: request.pathname.slice(prefix.length),
-          cacheMaxAge,
-        });
-      },
-      { routeName },
-      callerSite(),
-      base,
-    );
   }
 
   /** Calls `subscriber(event)` for each event of the given class (may be async). */

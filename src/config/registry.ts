@@ -15,7 +15,7 @@ import type { RendererFactory } from "../rendering/renderer.ts";
 import type { Predicate } from "../views/predicates.ts";
 import type { TweenFactory, TweenOptions } from "./tweens.ts";
 import type { ViewDeriverRegistration } from "./view_derivers.ts";
-import type { AppExtension } from "../router/extension.ts";
+import type { AppExtension } from "../extension.ts";
 import type { SessionFactory } from "../session/mod.ts";
 import type { CsrfOptions, CSRFStoragePolicy } from "../csrf/mod.ts";
 
@@ -97,6 +97,9 @@ export type EventClass = abstract new (...args: any[]) => unknown;
 /** A subscriber, called with the event; may be async. */
 export type Subscriber = (event: never) => unknown | Promise<unknown>;
 
+/** Turns an error into another (typically an `HTTPException`), or returns it unchanged. */
+export type ErrorTranslator = (error: unknown, request: PyramidRequest) => unknown;
+
 /** A request method or property added with `addRequestMethod`. */
 export interface RequestMethodRegistration {
   /** Property name on the request. */
@@ -162,6 +165,12 @@ export class Registry implements AppContext {
   routesByName: Map<string, Route> = new Map();
   /** Views and exception views in registration order. */
   views: ViewRegistration[] = [];
+  /**
+   * Functions the excview step runs on every error before looking up an exception view:
+   * an extension turns its own errors into HTTP exceptions here (the executor's into
+   * 503/504), without a tween of its own on every request.
+   */
+  errorTranslators: ErrorTranslator[] = [];
   /** Custom view derivers in registration order (sorted at `makeApp`). */
   viewDerivers: ViewDeriverRegistration[] = [];
   /** App extensions added with `config.addExtension()`. */

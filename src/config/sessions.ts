@@ -11,8 +11,9 @@ import type { Registry } from "./registry.ts";
 import type { PyramidRequest } from "../request/request.ts";
 import type { SessionFactory } from "../session/mod.ts";
 import type { CsrfOptions, CSRFStoragePolicy } from "../csrf/mod.ts";
-import type { AppExtension } from "../router/extension.ts";
-import { requestCsrfToken, requestSession } from "./session_members.ts";
+import type { AppExtension } from "../extension.ts";
+import { requestSession } from "../session/mod.ts";
+import { requestCsrfToken } from "../csrf/mod.ts";
 
 // Closes the factory in force when the app closes (a Redis store's connection).
 const SESSIONS_EXTENSION: AppExtension = {

@@ -9,7 +9,7 @@ import { ConfigurationError } from "../errors.ts";
 import { formatSite } from "../_callsite.ts";
 import type { PyramidRequest } from "../request/request.ts";
 import type { Registry } from "./registry.ts";
-import { orderByHints } from "./_ordering.ts";
+import { orderByHints } from "./ordering.ts";
 
 /** The name of the top of the tween chain, next to the server. */
 export const INGRESS = "INGRESS";

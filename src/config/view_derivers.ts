@@ -18,7 +18,7 @@ import {
   type ViewDeriverOptions,
 } from "../views/derivers.ts";
 import type { Registry } from "./registry.ts";
-import { orderByHints } from "./_ordering.ts";
+import { orderByHints } from "./ordering.ts";
 
 /** A deriver as registered. */
 export interface ViewDeriverRegistration {

@@ -7,7 +7,6 @@
 
 import { ConfigurationError } from "../errors.ts";
 import { type CallSite, formatSite } from "../_callsite.ts";
-import { resolveReference } from "../executor/registry.ts";
 import type { ViewMapperClass } from "../views/mapper.ts";
 import type { PredicateRegistration } from "../views/predicates.ts";
 import { viewLabel } from "../views/call_view.ts";
@@ -77,6 +76,14 @@ export interface LazyView {
   exportName: string;
 }
 
+// "./views.ts#home" (or "./views.ts", the default export) against the registering module.
+function moduleExport(spec: string, base: string): { moduleUrl: string; exportName: string } {
+  const hash = spec.lastIndexOf("#");
+  const path = hash >= 0 ? spec.slice(0, hash) : spec;
+  const exportName = (hash >= 0 ? spec.slice(hash + 1) : "") || "default";
+  return { moduleUrl: new URL(path, base).href, exportName };
+}
+
 // Contexts are classes compared by identity: two classes may share a name.
 const contextIds = new WeakMap<object, number>();
 let nextContextId = 0;
@@ -111,7 +118,7 @@ export function addView(
   let target = view;
   let ref = source.ref;
   if (typeof view === "string") {
-    ref = resolveReference(view, source.baseUrl);
+    ref = moduleExport(view, source.baseUrl);
     target = { moduleUrl: ref.moduleUrl, exportName: ref.exportName } satisfies LazyView;
   } else if (typeof view !== "function") {
     throw new ConfigurationError(

@@ -43,3 +43,4 @@ export {
   csrfView,
   resolvedCsrfOptions,
 } from "./deriver.ts";
+export { requestCsrfToken } from "./request_token.ts";

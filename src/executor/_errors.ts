@@ -8,7 +8,7 @@
 
 import { ConfigurationError, ScopeError } from "../errors.ts";
 import * as http from "../httpexceptions.ts";
-import { WebsocketClosed } from "../websocket/errors.ts";
+import { WebsocketClosed } from "../errors.ts";
 
 /** The structured-cloneable form of an error. */
 export interface EncodedError {

@@ -303,3 +303,32 @@ export async function loadCallable(ref: CallableRef): Promise<AnyFunction> {
   }
   return value as AnyFunction;
 }
+
+const STATIC_IMPORT = /^\s*(?:import|export)\s[^;]*?\bfrom\s*["']([^"']+)["']/gm;
+
+/**
+ * The local modules a module imports statically (relative, absolute or `file:` specifiers):
+ * a function imported from `"./views.ts"` and passed to the framework is found among that
+ * module's exports. Reads the module's source; `[]` for modules that are not local files.
+ *
+ * @example Listing what a module imports
+ * ```ts
+ * import { staticImportsOf } from "./registry.ts";
+ * const modules = await staticImportsOf(import.meta.url);
+ * console.assert(Array.isArray(modules));
+ * ```
+ */
+export async function staticImportsOf(moduleUrl: string): Promise<string[]> {
+  if (!moduleUrl.startsWith("file:")) return [];
+  let source: string;
+  try {
+    source = await Deno.readTextFile(new URL(moduleUrl));
+  } catch {
+    return [];
+  }
+  const found: string[] = [];
+  for (const [, specifier] of source.matchAll(STATIC_IMPORT)) {
+    if (/^(\.|\/|file:)/.test(specifier)) found.push(new URL(specifier, moduleUrl).href);
+  }
+  return found;
+}

@@ -6,7 +6,14 @@
  */
 
 import type { PyramidRequest } from "../request/request.ts";
-import type { Registry } from "../config/registry.ts";
+
+/** What renderers read from the application registry (kept structural: rendering does not depend on config). */
+export interface RenderSettings {
+  /** The application settings. */
+  readonly settings: Readonly<Record<string, unknown>>;
+  /** The framework's parsed settings (`aio.reload_templates` as `reloadTemplates`). */
+  readonly aio: { readonly reloadTemplates: boolean };
+}
 
 /** What a renderer factory learns about the renderer it makes. */
 export interface RendererInfo {
@@ -14,8 +21,8 @@ export interface RendererInfo {
   name: string;
   /** Module URL relative template paths resolve against. */
   baseUrl: string;
-  /** The application registry. */
-  registry: Registry;
+  /** The application registry (its settings). */
+  registry: RenderSettings;
 }
 
 /** What a renderer receives beside the view's value. */

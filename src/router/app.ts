@@ -8,18 +8,18 @@
 
 import { Hono } from "@hono/hono";
 import { ConfigurationError } from "../errors.ts";
-import { runInAppContext } from "../app_context.ts";
+import { enterLiveApp, runInAppContext } from "../app_context.ts";
 import type { PyramidRequest, RequestInfo } from "../request/request.ts";
 import { requestClassWith } from "../request/request_class.ts";
 import type { Registry } from "../config/registry.ts";
 import { ApplicationCreated } from "../config/events.ts";
 import { buildTweenChain, EXCVIEW, MAIN } from "../config/tweens.ts";
 import { type ViewEntry, ViewLookup } from "../views/lookup.ts";
-import { deriveView } from "../views/derive.ts";
+import { deriveView } from "../config/derive_view.ts";
 import { excviewTweenFactory, makeRequestHandler, makeRouter } from "./router.ts";
 import { logError } from "../log.ts";
-import { defaultRootFactory } from "./default_root.ts";
-import { type AppExtension, type ExtensionHost, orderExtensions } from "./extension.ts";
+import { defaultRootFactory } from "../traversal/default_root.ts";
+import { type AppExtension, type ExtensionHost, orderExtensions } from "../extension.ts";
 
 /** The Hono instance under an app: Hono's own type. */
 export type HonoApp = Hono;
@@ -58,6 +58,7 @@ export class App {
   #exposed = new Map<string, unknown>();
   #closed: Promise<void> | undefined;
   #mount: (() => void) | undefined;
+  #mounted = false;
 
   /** Used by `makeApp()`. */
   constructor(registry: Registry, hono: Hono) {
@@ -70,6 +71,11 @@ export class App {
     if (this.#mount) this.#mountNow();
     return this.hono.fetch(request, info);
   };
+
+  /** Whether another Hono app has read this app's routes to mount it under a prefix. */
+  get mounted(): boolean {
+    return this.#mounted;
+  }
 
   /** The executor running blocking views, when the app has one. */
   get executor(): unknown {
@@ -91,7 +97,10 @@ export class App {
       configurable: true,
       get: () => {
         // Hono reads `routes` itself while adding middleware: only outside readers mount.
-        if (this.#mount && !adding) this.#mountNow();
+        if (adding) return routes;
+        if (this.#mount) this.#mountNow();
+        // Another Hono app reads them to mount this one under a prefix.
+        this.#mounted = true;
         return routes;
       },
     });
@@ -218,11 +227,14 @@ export async function buildApp(
       hono.all("*", function pyramid(c) {
         const request = new RequestClass(c.req.raw, registry, c.env as RequestInfo | undefined);
         // Mounted with parent.route("/prefix", app.hono), Hono reports "/prefix/*".
-        const routePath = c.req.routePath;
-        if (routePath.length > 2) request.scriptName = routePath.replace(/\/?\*$/, "");
+        if (app.mounted) {
+          const routePath = c.req.routePath;
+          if (routePath.length > 2) request.scriptName = routePath.replace(/\/?\*$/, "");
+        }
         return runInAppContext(registry, () => handle(request));
       });
     });
+    app.onClose(enterLiveApp(registry));
     await registry.notify(new ApplicationCreated(app));
     return app;
   } catch (error) {

@@ -248,6 +248,7 @@ export async function renderError(
   views: ViewLookup | undefined,
   registry: Registry,
 ): Promise<Response> {
+  for (const translate of registry.errorTranslators) error = translate(error, request);
   // Set for every error, so response callbacks know (a session's setOnException: false).
   request.exception = error;
   const view = views?.exceptionView(error, request);

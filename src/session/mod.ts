@@ -45,3 +45,4 @@ export {
   type RequestSession,
   type SessionfulRequest,
 } from "./request_session.ts";
+export { requestSession, WorkerSession } from "./worker_session.ts";

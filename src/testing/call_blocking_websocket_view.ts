@@ -7,6 +7,7 @@ import {
   locateCallable,
   registerService,
 } from "../executor/mod.ts";
+import { staticImportsOf } from "../executor/registry.ts";
 import type { WebsocketMessage } from "../websocket/connection.ts";
 import type { DummyBlockingWebsocket } from "./dummy_blocking_websocket.ts";
 import { CLOSE, RECV, SEND } from "./_websocket_worker.ts";
@@ -25,29 +26,17 @@ const VIA = {
 function wsOf(context: unknown): DummyBlockingWebsocket {
   return context as DummyBlockingWebsocket;
 }
-registerService(RECV, (_args, call) => wsOf(call.context).recv());
-registerService(SEND, (args, call) => wsOf(call.context).send(args[0] as WebsocketMessage));
-registerService(CLOSE, (args, call) => {
+// Registered on first use (the same handlers every time, so registering again is a no-op).
+const relayRecv = (_args: unknown[], call: { context: unknown }) => wsOf(call.context).recv();
+const relaySend = (args: unknown[], call: { context: unknown }) =>
+  wsOf(call.context).send(args[0] as WebsocketMessage);
+const relayClose = (args: unknown[], call: { context: unknown }) => {
   wsOf(call.context).close(args[0] as number, args[1] as string);
-});
-
-const STATIC_IMPORT = /^\s*(?:import|export)\s[^;]*?\bfrom\s*["']([^"']+)["']/gm;
-
-// The local modules a test module imports statically: a view imported from "../views.ts"
-// is found among that module's exports, the same rule config.addView() follows.
-async function importsOf(moduleUrl: string): Promise<string[]> {
-  if (!moduleUrl.startsWith("file:")) return [];
-  let source: string;
-  try {
-    source = await Deno.readTextFile(new URL(moduleUrl));
-  } catch {
-    return [];
-  }
-  const found: string[] = [];
-  for (const [, specifier] of source.matchAll(STATIC_IMPORT)) {
-    if (/^(\.|\/|file:)/.test(specifier)) found.push(new URL(specifier, moduleUrl).href);
-  }
-  return found;
+};
+function registerRelay(): void {
+  registerService(RECV, relayRecv);
+  registerService(SEND, relaySend);
+  registerService(CLOSE, relayClose);
 }
 
 /**
@@ -80,9 +69,10 @@ export async function callBlockingWebsocketView(
   ws: DummyBlockingWebsocket,
   options: CallBlockingWebsocketViewOptions = {},
 ): Promise<void> {
+  registerRelay();
   const caller = callerModuleUrl();
   const target = await locateCallable(view as AnyFunction | string, {
-    modules: [caller, ...await importsOf(caller)],
+    modules: [caller, ...await staticImportsOf(caller)],
     base: caller,
   });
   const executor = new Executor({ maxWorkers: 1, timeoutMs: options.timeoutMs ?? 30_000 });

@@ -5,6 +5,7 @@ import type { CoreConfigurator } from "../config/configurator.ts";
 import { EXCVIEW, type Handler } from "../config/tweens.ts";
 import type { PyramidRequest } from "../request/request.ts";
 import type { ViewMapperClass } from "../views/mapper.ts";
+import type { ViewCallable } from "../views/view_types.ts";
 import { DummyRequest } from "./dummy_request.ts";
 
 /** Options for {@linkcode callView}. */
@@ -114,7 +115,7 @@ export async function callView<R = unknown>(
       }
     };
   }, { under: EXCVIEW });
-  config.addView(view, {
+  config.addView(view as ViewCallable, {
     routeName: ROUTE,
     renderer: CAPTURE,
     mapper: options.mapper,

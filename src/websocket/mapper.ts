@@ -11,7 +11,7 @@ import { HTTPBadRequest, HTTPServiceUnavailable } from "../httpexceptions.ts";
 import type { PyramidRequest } from "../request/request.ts";
 import type { Registry } from "../config/registry.ts";
 import { UtilityKey } from "../app_context.ts";
-import type { AppExtension } from "../router/extension.ts";
+import type { AppExtension } from "../extension.ts";
 import type { MappedView, ViewMapper, ViewMapperOptions } from "../views/mapper.ts";
 import { isAsync, isClass } from "../is_async.ts";
 import { logError } from "../log.ts";

@@ -4,7 +4,7 @@
 // DISCONNECTED.
 import assert from "node:assert/strict";
 import { deno, generateProject, serveProject } from "./_setup.ts";
-import { Browser, ensureChromium } from "./_chromium.ts";
+import { Browser, ensureChromium } from "../_chromium.ts";
 
 const unavailable = await ensureChromium();
 if (unavailable) console.log(`the aio_websocket browser check is ignored: ${unavailable}`);

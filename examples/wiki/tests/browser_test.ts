@@ -3,7 +3,47 @@
 // along) and gets 400, and the page is unchanged.
 import assert from "node:assert/strict";
 import { main } from "../app.ts";
-import { ensureChromium, Page } from "./_chromium.ts";
+import { Browser, ensureChromium } from "../../../tests/_chromium.ts";
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The page under test: the shared Browser plus waiting for conditions. */
+class Page {
+  constructor(readonly browser: Browser) {}
+  evaluate<T = unknown>(expression: string): Promise<T> {
+    return this.browser.evaluate(expression) as Promise<T>;
+  }
+  navigate(url: string): Promise<void> {
+    return this.browser.navigate(url);
+  }
+  /** Waits until `condition` (page script) is true, up to 10 s. */
+  async waitFor(condition: string, what = condition): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      try {
+        if (await this.evaluate<boolean>(`Boolean(${condition})`)) return;
+      } catch {
+        // Mid-navigation the page's context may be gone: try again.
+      }
+      if (Date.now() > deadline) {
+        const body = await this.evaluate<string>("document.body?.innerText ?? ''").catch(() => "");
+        throw new Error(
+          `timed out waiting for ${what}; the page shows: ${String(body).slice(0, 500)}`,
+        );
+      }
+      await sleep(50);
+    }
+  }
+  /** Navigates and waits until the document at `url` has loaded. */
+  async goto(url: string): Promise<void> {
+    await this.navigate(url);
+    await this.waitFor(
+      `location.href === ${JSON.stringify(url)} && document.readyState === "complete"`,
+    );
+  }
+}
 
 const unavailable = await ensureChromium();
 if (unavailable) console.log(`ignoring the wiki browser test: ${unavailable}`);
@@ -38,7 +78,7 @@ Deno.test({
     const evil = `http://127.0.0.1:${evilServer.addr.port}/`;
     let page: Page | undefined;
     try {
-      page = await Page.open();
+      page = new Page(await Browser.launch());
       await page.goto(`${wiki}/FrontPage`);
       assert.match(await page.evaluate<string>("document.title"), /FrontPage/);
 
@@ -78,11 +118,11 @@ Deno.test({
       assert.doesNotMatch(await page.evaluate<string>("document.cookie"), /session=/);
 
       // A same-origin POST without the token (e.g. injected script) is refused too.
-      assert.equal(
-        await page.evaluate(`fetch("/FrontPage/edit_page", {
-          method: "POST", body: new URLSearchParams({ body: "no token" }) }).then((r) => r.status)`),
-        400,
-      );
+      await page.evaluate(`fetch("/FrontPage/edit_page", {
+          method: "POST", body: new URLSearchParams({ body: "no token" }) })
+        .then((r) => { window.forgedStatus = r.status; })`);
+      await page.waitFor("window.forgedStatus !== undefined", "the same-origin POST");
+      assert.equal(await page.evaluate("window.forgedStatus"), 400);
 
       // The attacker's page auto-submits its form to the wiki: 400, nothing saved.
       await page.navigate(evil);
@@ -103,7 +143,7 @@ Deno.test({
         /editor/,
       );
     } finally {
-      await page?.close();
+      await page?.browser.close();
       await app.close();
       await wikiServer.shutdown();
       await evilServer.shutdown();

@@ -8,14 +8,14 @@
 
 import { ConfigurationError } from "../errors.ts";
 import { formatSite } from "../_callsite.ts";
-import type { Registry, ViewRegistration } from "../config/registry.ts";
-import type { LazyView } from "../config/views.ts";
-import { resolveRenderer } from "../config/rendering.ts";
-import { deriverOptionNames, orderedDeriverNames } from "../config/view_derivers.ts";
+import type { Registry, ViewRegistration } from "./registry.ts";
+import type { LazyView } from "./views.ts";
+import { resolveRenderer } from "./rendering.ts";
+import { deriverOptionNames, orderedDeriverNames } from "./view_derivers.ts";
 import type { Renderer } from "../rendering/renderer.ts";
-import { CoroutineOrExecutorMapper, type ViewMapperClass } from "./mapper.ts";
-import type { ViewEntry } from "./lookup.ts";
-import type { DerivedView, ViewDeriver, ViewDeriverInfo } from "./derivers.ts";
+import { CoroutineOrExecutorMapper, type ViewMapperClass } from "../views/mapper.ts";
+import type { ViewEntry } from "../views/lookup.ts";
+import type { DerivedView, ViewDeriver, ViewDeriverInfo } from "../views/derivers.ts";
 import {
   csrfView,
   decoratedView,
@@ -24,7 +24,7 @@ import {
   owrappedView,
   renderedView,
   securedView,
-} from "./_builtin_derivers.ts";
+} from "../views/builtin_derivers.ts";
 
 function isLazy(view: unknown): view is LazyView {
   return typeof view === "object" && view !== null && "moduleUrl" in view;
@@ -149,12 +149,11 @@ export async function deriveView(
   const methodPredicate = registration.predicates.find((p) => p.kind === "requestMethod") as
     | { methods?: string[] }
     | undefined;
-  const call = derived;
   return {
     registration: resolved,
     predicates: registration.predicates,
     methods: methodPredicate?.methods,
     contextClass: context as ViewEntry["contextClass"],
-    call: async (context, request) => await call(context, request),
+    call: derived,
   };
 }

@@ -1,29 +1,19 @@
 /**
- * `request.session` and `request.csrfToken`, in both worlds. On the main isolate
- * `request.session` is a Promise of the request's {@linkcode Session} (loaded on first
- * use); in a blocking view's worker it is a {@linkcode WorkerSession} whose every call
- * runs on the main isolate's session through the executor's service channel, so what a
- * blocking view writes is saved exactly as from an async view: once, by the main
- * request's response callback.
+ * `request.session` in both worlds. On the main isolate it is a Promise of the request's
+ * {@linkcode Session} (loaded on first use); in a blocking view's worker it is a
+ * {@linkcode WorkerSession} whose every call runs on the main isolate's session through
+ * the executor's service channel, so what a blocking view writes is saved exactly as from
+ * an async view: once, by the main request's response callback.
  *
- * `config.setSessionFactory()` adds both members; the worker imports this module by
- * reference (it is a known module) to install the same members there.
+ * `config.setSessionFactory()` adds the member; workers import this module by reference
+ * (it is a known module) to install the same member there.
  *
  * @module
  */
 
 import { addKnownModule, callService, inExecutorWorker, registerService } from "../executor/mod.ts";
-import type { PyramidRequest } from "../request/request.ts";
-import {
-  type FlashOptions,
-  type ISession,
-  type JsonValue,
-  loadedSession,
-  loadSession,
-  type RequestSession,
-  type Session,
-} from "../session/mod.ts";
-import { csrfPolicy, getCsrfToken } from "../csrf/mod.ts";
+import { loadSession, type RequestSession, type SessionfulRequest } from "./request_session.ts";
+import type { FlashOptions, ISession, JsonValue, Session } from "./session.ts";
 
 const SERVICE = "aio.session";
 
@@ -50,8 +40,8 @@ const OPERATIONS = new Set([
 ]);
 const PROPERTIES = new Set(["new", "created", "size"]);
 
-function mainRequestOf(call: { context: unknown }): PyramidRequest {
-  const request = (call.context as { request?: PyramidRequest } | undefined)?.request;
+function mainRequestOf(call: { context: unknown }): SessionfulRequest {
+  const request = (call.context as { request?: SessionfulRequest } | undefined)?.request;
   if (!request) throw new Error("request.session is available only while a blocking view runs.");
   return request;
 }
@@ -60,9 +50,8 @@ if (!inExecutorWorker()) {
   registerService(SERVICE, async function sessionService(args, call) {
     const [operation, callArgs] = args as [string, unknown[]];
     const request = mainRequestOf(call);
-    if (operation === "csrfToken") return await getCsrfToken(request as never);
     if (!OPERATIONS.has(operation)) throw new Error(`Unknown session operation '${operation}'.`);
-    const session = await loadSession(request as never) as unknown as Record<string, unknown>;
+    const session = await loadSession(request) as unknown as Record<string, unknown>;
     if (PROPERTIES.has(operation)) return session[operation];
     return (session[operation] as (...a: unknown[]) => unknown)(...callArgs);
   });
@@ -187,38 +176,12 @@ const GUARDS = Object.fromEntries(
  *
  * @example What `request.session` is made of
  * ```ts
- * import { requestSession } from "./session_members.ts";
+ * import { requestSession } from "@aio/pyramid";
  * console.assert(typeof requestSession === "function");
  * ```
  */
-export function requestSession(request: PyramidRequest): RequestSession {
+export function requestSession(request: SessionfulRequest): RequestSession {
   if (inExecutorWorker()) return new WorkerSession() as unknown as RequestSession;
-  const pending = loadSession(request as never) as Promise<Session>;
+  const pending = loadSession(request) as Promise<Session>;
   return Object.assign(pending, GUARDS) as unknown as RequestSession;
-}
-
-/**
- * The `csrfToken` request member (a property): the CSRF token for templates and views,
- * as a plain string. On the main isolate it is there once the session is loaded in this
- * request (any `await request.session` or `await getCsrfToken(request)`), or always with
- * `CookieCSRFStoragePolicy`; in a blocking view it is always there.
- *
- * @example In a template
- * ```ts
- * // <input type="hidden" name="csrf_token" value="{{ request.csrfToken }}">
- * import { requestCsrfToken } from "./session_members.ts";
- * console.assert(typeof requestCsrfToken === "function");
- * ```
- */
-export function requestCsrfToken(request: PyramidRequest): string {
-  if (inExecutorWorker()) return forward("csrfToken") as string;
-  const token = csrfPolicy(request as never).peekCsrfToken?.(request as never);
-  if (token !== undefined) return token;
-  const loaded = loadedSession(request) !== undefined;
-  throw new Error(
-    loaded
-      ? "This CSRF storage policy cannot give its token synchronously; use await getCsrfToken(request)."
-      : "request.csrfToken needs the session loaded first: in the view, await request.session " +
-        "(or await getCsrfToken(request)) before rendering, or pass the token to the template.",
-  );
 }

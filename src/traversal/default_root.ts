@@ -1,4 +1,11 @@
-// Pyramid's default root: an empty resource with no children.
+/**
+ * Pyramid's default root: an empty resource with no children, used when no root factory is
+ * configured.
+ *
+ * @module
+ */
+
+/** The default root resource (shared, frozen). */
 export const DEFAULT_ROOT: Readonly<
   { __name__: string; __parent__: null; get(key: string): undefined }
 > = Object.freeze({
@@ -9,6 +16,7 @@ export const DEFAULT_ROOT: Readonly<
   },
 });
 
+/** The default root factory: always {@linkcode DEFAULT_ROOT}. */
 export function defaultRootFactory(): unknown {
   return DEFAULT_ROOT;
 }

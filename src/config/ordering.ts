@@ -1,6 +1,11 @@
-// Pyramid's ordering of extension points by `over`/`under` hints: a topological sort in
-// which an item without hints sits just under `first`, items added later land closer to
-// `first`, a list of hints means "the first of these that exists", and a cycle is an error.
+/**
+ * Pyramid's ordering of extension points (tweens, view derivers, predicates, app
+ * extensions) by `over`/`under` hints: a topological sort in which an item without hints
+ * sits just under `first`, items added later land closer to `first`, a list of hints means
+ * "the first of these that exists", and a cycle is an error naming where each item was added.
+ *
+ * @module
+ */
 import { ConfigurationError } from "../errors.ts";
 
 /** One item to order. */

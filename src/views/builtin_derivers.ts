@@ -1,5 +1,9 @@
-// The built-in view derivers. Each is small and reads its own view option; the ones whose
-// policy comes from elsewhere (permission, CSRF) refuse clearly until that policy exists.
+/**
+ * The built-in view derivers. Each is small and reads its own view option; the ones whose
+ * policy comes from elsewhere (permission, CSRF) refuse clearly until that policy exists.
+ *
+ * @module
+ */
 import { ConfigurationError } from "../errors.ts";
 import { HTTPException } from "../httpexceptions.ts";
 import type { PyramidRequest } from "../request/request.ts";

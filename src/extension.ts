@@ -10,9 +10,9 @@
  * @module
  */
 
-import { ConfigurationError } from "../errors.ts";
-import type { Registry } from "../config/registry.ts";
-import { orderByHints } from "../config/_ordering.ts";
+import { ConfigurationError } from "./errors.ts";
+import type { Registry } from "./config/registry.ts";
+import { orderByHints } from "./config/ordering.ts";
 
 /** What an extension gets while the app is being made. */
 export interface ExtensionHost {

@@ -1,5 +1,6 @@
 // Debian's Chromium, headless, driven over the DevTools protocol: load a page and read text
-// from it. Installed with apt-get when missing (as root); otherwise `unavailable` says why.
+// from it (shared by the browser tests of examples/ and the scaffolds). Installed with
+// apt-get when missing (as root); otherwise `ensureChromium()` says why it is unavailable.
 
 const CHROMIUM = "/usr/bin/chromium";
 
@@ -70,7 +71,7 @@ export class Browser {
 
   /** Starts Chromium and connects to its blank page. */
   static async launch(): Promise<Browser> {
-    const profile = await Deno.makeTempDir({ prefix: "aio_scaffold_chromium_" });
+    const profile = await Deno.makeTempDir({ prefix: "aio_chromium_" });
     const child = new Deno.Command(CHROMIUM, {
       args: [
         "--headless",
