@@ -8,12 +8,9 @@
 
 import { ConfigurationError } from "../errors.ts";
 import type { Registry } from "./registry.ts";
-import type { PyramidRequest } from "../request/request.ts";
 import type { SessionFactory } from "../session/mod.ts";
 import type { CsrfOptions, CSRFStoragePolicy } from "../csrf/mod.ts";
 import type { AppExtension } from "../extension.ts";
-import { requestSession } from "../session/mod.ts";
-import { requestCsrfToken } from "../csrf/mod.ts";
 
 // Closes the factory in force when the app closes (a Redis store's connection).
 const SESSIONS_EXTENSION: AppExtension = {
@@ -23,16 +20,6 @@ const SESSIONS_EXTENSION: AppExtension = {
     host.onClose(() => registry.sessionFactory?.close?.());
   },
 };
-
-function addMember(
-  registry: Registry,
-  name: string,
-  fn: (request: PyramidRequest) => unknown,
-  kind: { reify: boolean; property: boolean },
-): void {
-  if (registry.requestMethods.some((m) => m.name === name)) return;
-  registry.requestMethods.push({ name, fn, ...kind });
-}
 
 /**
  * Sets the session factory behind `request.session`; `app.close()` closes it (a Redis
@@ -56,8 +43,6 @@ export function setSessionFactory(registry: Registry, factory: SessionFactory): 
     );
   }
   registry.sessionFactory = factory;
-  addMember(registry, "session", requestSession, { reify: true, property: false });
-  addMember(registry, "csrfToken", requestCsrfToken, { reify: false, property: true });
   if (!registry.extensions.includes(SESSIONS_EXTENSION)) {
     registry.extensions.push(SESSIONS_EXTENSION);
   }

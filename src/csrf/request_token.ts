@@ -6,13 +6,11 @@
  * @module
  */
 
-import { addKnownModule, callService, inExecutorWorker, registerService } from "../executor/mod.ts";
+import { callService, inExecutorWorker, registerService } from "../executor/mod.ts";
 import { loadedSession } from "../session/mod.ts";
 import { csrfPolicy, type CsrfRequest, getCsrfToken } from "./check.ts";
 
 const SERVICE = "aio.csrf.token";
-
-addKnownModule(import.meta.url);
 
 if (!inExecutorWorker()) {
   registerService(SERVICE, async function csrfTokenService(_args, call) {

@@ -5,19 +5,16 @@
  * the executor's service channel, so what a blocking view writes is saved exactly as from
  * an async view: once, by the main request's response callback.
  *
- * `config.setSessionFactory()` adds the member; workers import this module by reference
- * (it is a known module) to install the same member there.
+ * `PyramidRequest`'s `session` getter calls {@linkcode requestSession}, in either isolate.
  *
  * @module
  */
 
-import { addKnownModule, callService, inExecutorWorker, registerService } from "../executor/mod.ts";
+import { callService, inExecutorWorker, registerService } from "../executor/mod.ts";
 import { loadSession, type RequestSession, type SessionfulRequest } from "./request_session.ts";
 import type { FlashOptions, ISession, JsonValue, Session } from "./session.ts";
 
 const SERVICE = "aio.session";
-
-addKnownModule(import.meta.url);
 
 // Session methods a worker may call, and whether they are property reads.
 const OPERATIONS = new Set([

@@ -11,6 +11,7 @@ import {
   type WebsocketConnection,
   WebsocketMapper,
 } from "@aio/pyramid";
+import { DummyRequest } from "@aio/pyramid/testing";
 import { capturingErrors } from "./_fake.ts";
 import { ensureRedisServer, type Redis, startRedis } from "./_redis.ts";
 
@@ -422,4 +423,32 @@ Deno.test("a websocket upgrade from a foreign Origin is refused when CSRF checki
       await server.shutdown();
     }
   }
+});
+
+Deno.test("without a session factory, request.session says how to configure one", async () => {
+  const config = new Configurator({ settings: { "aio.debug": "false" } });
+  config.addRoute("asyncCount", "/asyncCount");
+  config.addView(`${VIEWS}#asyncCount`, { routeName: "asyncCount", renderer: "json" });
+  const app = await config.makeApp();
+  try {
+    let response!: Response;
+    const logged = await capturingErrors(async () => {
+      response = await app.fetch(new Request("http://localhost/asyncCount"));
+      await response.body?.cancel();
+    });
+    assert.equal(response.status, 500);
+    assert.match(logged.join("\n"), /No session factory is configured.*config\.setSessionFactory/s);
+  } finally {
+    await app.close();
+  }
+});
+
+Deno.test("DummyRequest: request.session works in unit tests given a registry with a factory", async () => {
+  const config = new Configurator();
+  config.setSessionFactory(SignedCookieSessionFactory(SECRET));
+  const request = new DummyRequest({ registry: config.registry });
+  const session = await request.session;
+  session.set("n", 1);
+  assert.equal((await request.session).get("n"), 1, "one session per request");
+  assert.match(request.csrfToken, /^[0-9a-f]{40}$/);
 });
