@@ -154,7 +154,8 @@ export {
   useExecutor,
   WorkerCrashed,
 } from "./src/executor/mod.ts";
-export type { CompiledPattern } from "./src/routing/pattern.ts";
+export type { CompiledPattern, ExternalOrigin } from "./src/routing/pattern.ts";
+export type { QueryInput } from "./src/routing/quote.ts";
 export type { CallableRef, ExportRef, SiteRef, Transport } from "./src/executor/mod.ts";
 export type { CallSite } from "./src/_callsite.ts";
 export * from "./src/broadcast/mod.ts";

@@ -180,3 +180,80 @@ Deno.test("HTTPForbidden is an Error subclass usable with instanceof across the 
   assert.equal(error.detail, "nope");
   assert.equal(error.stack?.includes("HTTPForbidden"), true);
 });
+
+Deno.test("Pyramid's hierarchy: HTTPNotModified is a redirection; 4xx/5xx have their own bases", () => {
+  const all = pyramid as unknown as Record<string, new (o: { location: string }) => HTTPException>;
+  assert.ok(new HTTPNotModified() instanceof HTTPRedirection);
+  assert.equal(new HTTPNotModified().headers.has("location"), false);
+  for (const [status, Class] of pyramid.statusMap) {
+    const error = new Class({ location: "/x" });
+    assert.equal(error.status, status);
+    assert.equal(error instanceof pyramid.HTTPSuccessful, status < 300, Class.name);
+    assert.equal(error instanceof HTTPRedirection, status >= 300 && status < 400, Class.name);
+    assert.equal(error instanceof pyramid.HTTPClientError, status >= 400 && status < 500);
+    assert.equal(error instanceof pyramid.HTTPServerError, status >= 500, Class.name);
+    assert.equal(error instanceof pyramid.HTTPError, status >= 400, Class.name);
+  }
+  const added: Record<string, number> = {
+    HTTPNonAuthoritativeInformation: 203,
+    HTTPResetContent: 205,
+    HTTPPartialContent: 206,
+    HTTPMultipleChoices: 300,
+    HTTPUseProxy: 305,
+    HTTPPaymentRequired: 402,
+    HTTPProxyAuthenticationRequired: 407,
+    HTTPRequestURITooLong: 414,
+    HTTPExpectationFailed: 417,
+    HTTPLocked: 423,
+    HTTPFailedDependency: 424,
+    HTTPPreconditionRequired: 428,
+    HTTPRequestHeaderFieldsTooLarge: 431,
+    HTTPVersionNotSupported: 505,
+    HTTPInsufficientStorage: 507,
+  };
+  for (const [name, status] of Object.entries(added)) {
+    assert.equal(new all[name]({ location: "/x" }).status, status, name);
+  }
+  assert.ok(pyramid.exceptionResponse(404) instanceof HTTPNotFound);
+  assert.throws(() => pyramid.exceptionResponse(299), /no HTTP exception class has that status/);
+});
+
+Deno.test("one exception view for HTTPClientError catches every 4xx; the server keeps serving", async () => {
+  const config = new Configurator();
+  config.addRoute("pay", "/pay");
+  config.addRoute("locked", "/locked");
+  config.addRoute("broken", "/broken");
+  config.addView(async () => {
+    throw new pyramid.HTTPPaymentRequired();
+  }, { routeName: "pay" });
+  config.addView(async () => {
+    throw new pyramid.HTTPLocked();
+  }, { routeName: "locked" });
+  config.addView(async () => {
+    throw new pyramid.HTTPInsufficientStorage();
+  }, { routeName: "broken" });
+  config.addExceptionView(
+    async (error: unknown, _request: unknown) =>
+      new Response(`client error ${(error as HTTPException).status}`, {
+        status: (error as HTTPException).status,
+      }),
+    { context: pyramid.HTTPClientError },
+  );
+  const app = await config.makeApp();
+  try {
+    for (const [path, status] of [["/pay", 402], ["/locked", 423]] as const) {
+      const response = await app.fetch(new Request(`http://localhost${path}`));
+      assert.equal(response.status, status);
+      assert.equal(await response.text(), `client error ${status}`);
+    }
+    // A 5xx is not a client error: it renders itself.
+    const broken = await app.fetch(new Request("http://localhost/broken"));
+    assert.equal(broken.status, 507);
+    assert.match(await broken.text(), /^507 Insufficient Storage/);
+    const missing = await app.fetch(new Request("http://localhost/nope"));
+    assert.equal(missing.status, 404);
+    assert.equal(await missing.text(), "client error 404");
+  } finally {
+    await app.close();
+  }
+});

@@ -3,7 +3,7 @@
 // renderer or a whole response.
 import { Registry } from "../config/registry.ts";
 import { readSettings } from "../config/settings.ts";
-import { compilePattern } from "../routing/pattern.ts";
+import { compileRoute } from "../routing/pattern.ts";
 import { ConfigurationError } from "../errors.ts";
 import { HTTPException } from "../httpexceptions.ts";
 import { PyramidRequest } from "../request/request.ts";
@@ -106,7 +106,7 @@ async function appFor(appId: string): Promise<WorkerApp> {
     for (const [name, pattern] of snapshot.routes) {
       registry.routesByName.set(name, {
         name,
-        compiled: compilePattern(pattern),
+        compiled: compileRoute(pattern),
         factory: undefined,
         predicates: [],
         static: false,

@@ -26,7 +26,7 @@ import type { ViewDeriver, ViewDeriverOptions } from "../views/derivers.ts";
 import { addViewDeriver } from "./view_derivers.ts";
 import { type EventClass, Registry, type RootFactory } from "./registry.ts";
 import { readSettings, type Settings } from "./settings.ts";
-import { addRoute, prefixPattern, type RouteOptions } from "./routes.ts";
+import { addRoute, joinRoutePrefix, prefixPattern, type RouteOptions } from "./routes.ts";
 import { addView, type ViewOptions } from "./views.ts";
 import { addTween, type TweenFactory, type TweenOptions } from "./tweens.ts";
 import { addBuiltinRenderers, addRenderer } from "./rendering.ts";
@@ -146,7 +146,8 @@ export class CoreConfigurator {
   addRoute(name: string, pattern: string, options: RouteOptions = {}): void {
     const site = callerSite();
     const fullName = this.#routeNamePrefix ? `${this.#routeNamePrefix}.${name}` : name;
-    addRoute(this.registry, fullName, prefixPattern(this.#routePrefix, pattern), {
+    const full = prefixPattern(this.#routePrefix, pattern, options.inheritSlash);
+    addRoute(this.registry, fullName, full, {
       ...options,
       site,
       routePredicates: this.#state.routePredicates,
@@ -277,7 +278,7 @@ export class CoreConfigurator {
     const child = new (this.constructor as typeof CoreConfigurator)();
     child.#routePrefix = options.routePrefix === undefined
       ? this.#routePrefix
-      : prefixPattern(this.#routePrefix, options.routePrefix);
+      : joinRoutePrefix(this.#routePrefix, options.routePrefix);
     child.#routeNamePrefix = [this.#routeNamePrefix, options.routeNamePrefix].filter(Boolean)
       .join(".") || undefined;
     if (typeof target === "function") {

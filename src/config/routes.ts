@@ -7,7 +7,7 @@
 
 import { ConfigurationError } from "../errors.ts";
 import { type CallSite, formatSite } from "../_callsite.ts";
-import { compilePattern } from "../routing/pattern.ts";
+import { compileRoute } from "../routing/pattern.ts";
 import type { Predicate, PredicateRegistration } from "../views/predicates.ts";
 import type { Registry, RootFactory, Route } from "./registry.ts";
 
@@ -29,11 +29,16 @@ export interface RouteOptions {
   custom?: ((context: unknown, request: unknown) => boolean)[];
   /** A route used only to generate URLs (for example to an external site); never matched. */
   static?: boolean;
+  /**
+   * With an empty pattern inside `include(…, { routePrefix })`: the route is the prefix
+   * itself (`/users`) rather than the prefix and a slash (`/users/`), as Pyramid's option.
+   */
+  inheritSlash?: boolean;
   /** Custom route predicates registered with `addRoutePredicate`. */
   [predicate: string]: unknown;
 }
 
-const NON_PREDICATES = new Set(["factory", "static"]);
+const NON_PREDICATES = new Set(["factory", "static", "inheritSlash"]);
 
 /** Builds the predicates named in options, in the registered evaluation order. */
 export function makePredicates(
@@ -85,12 +90,14 @@ export function addRoute(
     );
   }
   const { site, routePredicates, ...rest } = options;
+  const compiled = compileRoute(pattern);
   const route: Route = {
     name,
-    compiled: compilePattern(pattern),
+    compiled,
     factory: options.factory,
     predicates: makePredicates(rest, routePredicates, NON_PREDICATES, "route"),
-    static: options.static === true,
+    // An external pattern (`https://example.org/{page}`) only generates URLs, as in Pyramid.
+    static: options.static === true || compiled.external !== undefined,
     site,
   };
   registry.routesByName.set(name, route);
@@ -98,12 +105,30 @@ export function addRoute(
   return route;
 }
 
-/** Joins an include's route prefix and a pattern the way Pyramid does. */
-export function prefixPattern(prefix: string | undefined, pattern: string): string {
-  if (!prefix) return pattern;
-  const head = prefix.replace(/\/+$/, "");
-  const tail = pattern.replace(/^\/+/, "");
-  // As in Pyramid: "/" under "/api" is "/api/"; only an empty pattern is the prefix itself.
-  const joined = pattern === "" ? head : `${head}/${tail}`;
-  return joined.startsWith("/") ? joined : `/${joined}`;
+/**
+ * Composes an include's route prefix with an outer one as Pyramid does: joined by one `/`,
+ * then stripped of slashes at both ends; `undefined` when nothing is left.
+ */
+export function joinRoutePrefix(outer: string | undefined, inner: string): string | undefined {
+  const joined = `${(outer ?? "").replace(/\/+$/, "")}/${inner.replace(/^\/+/, "")}`;
+  return joined.replace(/^\/+|\/+$/g, "") || undefined;
+}
+
+/**
+ * Puts an include's route prefix in front of a pattern the way Pyramid does: `"/users"` and
+ * `""` make `/users/` (or `/users` with `inheritSlash`); external patterns keep no prefix.
+ */
+export function prefixPattern(
+  prefix: string | undefined,
+  pattern: string,
+  inheritSlash = false,
+): string {
+  if (inheritSlash && pattern !== "") {
+    throw new ConfigurationError(
+      `addRoute(…, '${pattern}', { inheritSlash: true }): inheritSlash only applies to an empty pattern ('').`,
+    );
+  }
+  if (!prefix || /^(?:[A-Za-z][A-Za-z0-9+.-]*:)?\/\/[^/?#]/.test(pattern)) return pattern;
+  if (pattern === "" && inheritSlash) return prefix;
+  return `${prefix.replace(/\/+$/, "")}/${pattern.replace(/^\/+/, "")}`;
 }

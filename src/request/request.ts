@@ -15,7 +15,7 @@ import type { Settings } from "../config/settings.ts";
 import { type FormValue, MultiDict } from "./multidict.ts";
 import { readBoundedBody } from "./body.ts";
 import { ResponseDraft } from "./response_draft.ts";
-import { buildRoutePath, findStaticUrl, type UrlOptions } from "./_urls.ts";
+import { buildRoutePath, buildRouteUrl, findStaticUrl, type UrlOptions } from "./_urls.ts";
 import { resourceUrl } from "../traversal/mod.ts";
 
 const EMPTY_MATCHDICT: Readonly<Record<string, string>> = Object.freeze({});
@@ -359,7 +359,7 @@ export class PyramidRequest {
 
   /** An absolute URL for the named route. */
   routeUrl(name: string, options: UrlOptions = {}): string {
-    return this.applicationUrl + buildRoutePath(this.registry, name, options);
+    return buildRouteUrl(this.registry, name, options, this);
   }
 
   /** The path (no scheme or host) for the named route, mount prefix included. */
@@ -381,6 +381,11 @@ export class PyramidRequest {
 
   /** An absolute URL for a resource, with extra path elements appended. */
   resourceUrl(resource: unknown, ...elements: string[]): string {
-    return resourceUrl(resource as never, { base: this.applicationUrl, elements });
+    return resourceUrl(resource as never, {
+      base: this.applicationUrl,
+      elements,
+      // As Pyramid: the proxy's virtual root is left out of the URLs it will add it back to.
+      virtualRootPath: this.raw.headers.get("x-vhm-root") ?? undefined,
+    });
   }
 }

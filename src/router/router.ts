@@ -18,6 +18,7 @@ import type { Registry, RootFactory, Route } from "../config/registry.ts";
 import { NewRequest, NewResponse } from "../config/events.ts";
 import type { Handler } from "../config/tweens.ts";
 import { traverse } from "../traversal/mod.ts";
+import { traverseMatched } from "../traversal/dispatch.ts";
 import type { ViewLookup } from "../views/lookup.ts";
 import { logError } from "../log.ts";
 import { RouteTable } from "../routing/route_table.ts";
@@ -34,10 +35,6 @@ export interface RouterTables {
   rootFactory: RootFactory;
   /** Whether some route predicate reads form parameters (so the body is read first). */
   routingReadsBody: boolean;
-}
-
-function segments(path: string): string[] {
-  return path.split("/").filter((s) => s !== "");
 }
 
 // Sets request.matchdict and request.matchedRoute for the first matching route.
@@ -80,20 +77,13 @@ export function makeRouter(tables: RouterTables): Handler {
     let routeName: string | undefined;
     if (route) {
       routeName = route.name;
-      const matchdict = request.matchdict;
       // 2a. The route's root; traversal continues from it for `*traverse` routes.
       let root = (route.factory ?? rootFactory)(request);
       if (root instanceof Promise) root = await root;
       request.root = root;
-      if (route.compiled.starName === "traverse") {
-        Object.assign(request, await traverse(root, segments(matchdict.traverse)));
-      } else {
-        request.context = root;
-        request.virtualRoot = root;
-        if (route.compiled.starName !== undefined) {
-          request.subpath = segments(matchdict[route.compiled.starName]);
-        }
-      }
+      // {traverse}/*traverse, *subpath/{subpath} and X-Vhm-Root, as Pyramid's traverser.
+      const walking = traverseMatched(request, root);
+      if (walking !== undefined) await walking;
     } else {
       // 2b. No route: traverse the default root, if any view can be found that way.
       if (!views.hasTraversalViews) {

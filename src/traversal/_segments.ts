@@ -36,6 +36,19 @@ export function normaliseSegments(segments: readonly string[]): string[] {
   return out;
 }
 
+/**
+ * Splits an already-decoded path (a route's `*subpath` or `{traverse}` value) on `/`,
+ * dropping empty segments and `.`, and letting `..` remove the previous segment (Pyramid's
+ * `split_path_info`).
+ */
+export function splitDecodedPath(path: string): string[] {
+  const out: string[] = [];
+  for (const part of path.split("/")) {
+    if (part !== "") push(out, part);
+  }
+  return out;
+}
+
 function push(out: string[], segment: string): void {
   if (segment === ".") return;
   if (segment === "..") {
@@ -58,10 +71,5 @@ function decodeSegment(encoded: string): string {
   }
 }
 
-// Pyramid's PATH_SEGMENT_SAFE ("~!$&'()*+,;=:@") beyond what encodeURIComponent keeps.
-const KEEP = /%(?:24|26|2B|2C|3B|3D|3A|40)/g;
-
-/** Percent-encodes one path segment, keeping the sub-delimiters Pyramid keeps. */
-export function quotePathSegment(segment: string): string {
-  return encodeURIComponent(segment).replace(KEEP, decodeURIComponent);
-}
+// One path segment quoted as Pyramid's `quote_path_segment` (shared with URL generation).
+export { quotePathSegment } from "../routing/quote.ts";

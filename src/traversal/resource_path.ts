@@ -6,6 +6,7 @@
 
 import { lineage, type Resource } from "./resource.ts";
 import { quotePathSegment, splitEncodedPath } from "./_segments.ts";
+import { type QueryInput, urlTail } from "../routing/quote.ts";
 
 /**
  * The names from the root down to `resource`, then `elements`, unencoded; the root's name is
@@ -54,14 +55,11 @@ export function resourcePath(
   return tuple.map(quotePathSegment).join("/") || "/";
 }
 
-/** Query parameters for {@linkcode resourceUrl}. */
-export type QueryInit =
-  | URLSearchParams
-  | Iterable<readonly [string, string]>
-  | Record<
-    string,
-    string | number | boolean | readonly (string | number | boolean)[]
-  >;
+/**
+ * Query parameters for {@linkcode resourceUrl}: an object (an array value repeats the key,
+ * `null` writes `key=`), pairs, URLSearchParams, or a string quoted as it is.
+ */
+export type QueryInit = QueryInput;
 
 /** Options for {@linkcode resourceUrl}. */
 export interface ResourceUrlOptions {
@@ -71,7 +69,7 @@ export interface ResourceUrlOptions {
   elements?: readonly string[];
   /** Query string parameters. */
   query?: QueryInit;
-  /** A fragment, added after `#` (percent-encoded). */
+  /** A fragment, added after `#` (percent-encoded as Pyramid does); empty adds nothing. */
   anchor?: string;
   /**
    * The physical path of the virtual root (`X-Vhm-Root`); it is removed from the front of
@@ -96,7 +94,7 @@ export interface ResourceUrlOptions {
  * console.assert(resourceUrl(doc, { base }) === "https://example.com/a%20b/");
  * console.assert(
  *   resourceUrl(doc, { base, elements: ["edit"], query: { next: "/x y" } }) ===
- *     "https://example.com/a%20b/edit?next=%2Fx%20y",
+ *     "https://example.com/a%20b/edit?next=%2Fx+y",
  * );
  * ```
  */
@@ -115,31 +113,5 @@ export function resourceUrl(
   const elements = options.elements ?? [];
   if (elements.length > 0) path += elements.map(quotePathSegment).join("/");
   const base = options.base.replace(/\/+$/, "");
-  let url = base + path;
-  if (options.query !== undefined) {
-    const query = encodeQuery(options.query);
-    if (query !== "") url += "?" + query;
-  }
-  if (options.anchor !== undefined) {
-    url += "#" + encodeURIComponent(options.anchor);
-  }
-  return url;
-}
-
-function encodeQuery(query: QueryInit): string {
-  const pairs: [string, string][] = [];
-  if (query instanceof URLSearchParams || Symbol.iterator in query) {
-    for (const [key, value] of query as Iterable<readonly [string, string]>) {
-      pairs.push([key, value]);
-    }
-  } else {
-    for (const [key, value] of Object.entries(query)) {
-      const values = Array.isArray(value) ? value : [value];
-      for (const item of values) pairs.push([key, String(item)]);
-    }
-  }
-  // `%20` rather than URLSearchParams' `+`, as Pyramid's `urlencode` does.
-  return pairs
-    .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`)
-    .join("&");
+  return base + path + urlTail(options.query, options.anchor);
 }

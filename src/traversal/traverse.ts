@@ -50,8 +50,9 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
  * `path` is either a URL path still percent-encoded (split on `/`, each segment decoded; a
  * segment that does not decode throws `HTTPBadRequest`) or an array of already-decoded
  * segments, as a `*traverse` route supplies. Empty segments and `.` are ignored and `..`
- * removes the previous segment, before any lookup. A string starting with `/` is traversed
- * from the root of `resource`'s tree; anything else from `resource` itself.
+ * removes the previous segment, before any lookup. A string starting with `/`, or an array
+ * starting with `""` (as `resourcePathTuple()` returns), is traversed from the root of
+ * `resource`'s tree; anything else from `resource` itself.
  *
  * Each segment is looked up with `get(segment)` (awaited when it returns a Promise). The
  * first segment without a child, or reached at a resource without `get`, becomes `viewName`
@@ -104,30 +105,54 @@ export async function traverse(
         `Make the root factory return an object (a Map subclass makes a good container).`,
     );
   }
-  const absolute = typeof path === "string" && path.startsWith("/");
+  // A string starting with "/" or an array starting with "" (a resourcePathTuple) is absolute.
+  const absolute = typeof path === "string" ? path.startsWith("/") : path[0] === "";
   const root = findRoot(resource);
-  const start: Resource = absolute ? root : resource;
   const segments = typeof path === "string" ? splitEncodedPath(path) : normaliseSegments(path);
+  const virtualSegments = options.virtualRootPath === undefined
+    ? []
+    : splitEncodedPath(options.virtualRootPath);
+  return walkTree(absolute ? root : resource, {
+    root,
+    segments,
+    virtualSegments,
+    subpath: [],
+  });
+}
 
-  let virtualSegments: string[] = [];
-  if (options.virtualRootPath !== undefined) {
-    virtualSegments = splitEncodedPath(options.virtualRootPath);
-  }
+/** What {@linkcode walkTree} walks. */
+export interface Walk {
+  /** The root reported, and where a virtual root path starts. */
+  root: Resource;
+  /** Decoded, normalised segments below the virtual root (or below the start). */
+  segments: string[];
+  /** Decoded, normalised segments of the virtual root's path; `[]` for none. */
+  virtualSegments: string[];
+  /** The subpath reported when every segment was found (a route's `*subpath`). */
+  subpath: string[];
+}
+
+/**
+ * The walk behind {@linkcode traverse} and route traversal: from `start` (from `walk.root`
+ * when there is a virtual root) along the virtual root's segments, then the path's.
+ */
+export async function walkTree(start: Resource, walk: Walk): Promise<TraversalResult> {
+  const { root, segments, virtualSegments } = walk;
   const virtualRootPath = "/" + virtualSegments.map(quotePathSegment).join("/");
   // The request path lies below the virtual root: walk both, and remember the resource
   // reached at the virtual root's depth.
-  const walk = virtualSegments.length > 0 ? [...virtualSegments, ...segments] : segments;
+  const all = virtualSegments.length > 0 ? [...virtualSegments, ...segments] : segments;
   const virtualDepth = virtualSegments.length;
 
   let context: Resource = virtualDepth > 0 ? root : start;
   let virtualRoot: Resource = context;
-  for (let i = 0; i < walk.length; i++) {
-    const segment = walk[i];
+  for (let i = 0; i < all.length; i++) {
+    const segment = all[i];
     const stop = (viewName: string): TraversalResult => ({
       context,
       viewName,
-      subpath: walk.slice(i + 1),
-      traversed: walk.slice(0, i),
+      subpath: all.slice(i + 1),
+      traversed: all.slice(0, i),
       root,
       virtualRoot,
       virtualRootPath,
@@ -145,8 +170,8 @@ export async function traverse(
   return {
     context,
     viewName: "",
-    subpath: [],
-    traversed: walk,
+    subpath: walk.subpath,
+    traversed: all,
     root,
     virtualRoot,
     virtualRootPath,

@@ -52,9 +52,10 @@ Deno.test("nested includes compose route and name prefixes", async () => {
   await config.include(async (api) => {
     await api.include((v1) => {
       v1.addRoute("users", "users/{id}");
-      // As in Pyramid, "/" under a prefix keeps its slash and "" is the prefix itself.
+      // As in Pyramid, "/" and "" under a prefix both end in a slash; inheritSlash makes ""
+      // the prefix itself.
       v1.addRoute("root", "/");
-      v1.addRoute("bare", "");
+      v1.addRoute("bare", "", { inheritSlash: true });
       const name = async (r: PyramidRequest) => new Response(r.matchedRoute!.name);
       for (const routeName of ["users", "root", "bare"]) v1.addView(name, { routeName });
     }, { routePrefix: "v1/", routeNamePrefix: "v1" });

@@ -273,11 +273,13 @@ Deno.test("routeUrl and routePath build URLs from parts, query, elements and anc
     assert.equal(request.routePath("home", { elements: ["x"] }), "/x");
     assert.equal(request.routePath("home", { query: [["a", 1], ["a", 2]] }), "/?a=1&a=2");
     assert.equal(request.routePath("files", { parts: { subpath: "a/b c/d" } }), "/files/a/b%20c/d");
+    // As Pyramid: a slash inside a star value's segment stays a slash.
     assert.equal(
       request.routePath("files", { parts: { subpath: ["a/b", "c"] } }),
-      "/files/a%2Fb/c",
+      "/files/a/b/c",
     );
-    assert.equal(request.routePath("files"), "/files/");
+    assert.equal(request.routePath("files", { parts: { subpath: "" } }), "/files/");
+    assert.throws(() => request.routePath("files"), /part 'subpath' is missing/);
   });
 });
 
@@ -288,7 +290,7 @@ Deno.test("routePath quotes parts the way Pyramid does", async () => {
     const request = await captureRequest(app);
     assert.equal(
       request.routePath("thing", { parts: { name: "a b/c?d#e" } }),
-      "/t/a%20b%2Fc%3Fd%23e",
+      "/t/a%20b/c%3Fd%23e",
     );
     assert.equal(request.routePath("thing", { parts: { name: "é" } }), "/t/%C3%A9");
     // Pyramid's quote_path_segment leaves sub-delims, ':' and '@' alone.

@@ -313,7 +313,7 @@ Deno.test("resourceUrl: trailing slash, elements, query and anchor", () => {
   );
   assert.equal(
     resourceUrl(docs, { base, query: { q: "a b&c", tag: ["x", "y"] }, anchor: "top part" }),
-    "http://localhost:6543/docs/?q=a%20b%26c&tag=x&tag=y#top%20part",
+    "http://localhost:6543/docs/?q=a+b%26c&tag=x&tag=y#top%20part",
   );
   assert.equal(
     resourceUrl(docs, { base, query: new URLSearchParams([["a", "1"], ["a", "2"]]) }),
@@ -337,4 +337,14 @@ Deno.test("lineage, findRoot and findInterface", () => {
   const b: Resource = { __name__: "b", __parent__: a };
   a.__parent__ = b;
   assert.throws(() => [...lineage(a)], /loops back on itself/);
+});
+
+Deno.test("an array path starting with '' is absolute, as a resourcePathTuple is", async () => {
+  const { root, docs, guide, page } = tree();
+  assert.equal((await traverse(page, ["", "docs", "guide"])).context, guide);
+  assert.equal((await traverse(page, resourcePathTuple(docs))).context, docs);
+  assert.equal((await traverse(guide, ["", "docs"])).root, root);
+  // Without the leading "", the path is relative to the resource given.
+  assert.equal((await traverse(docs, ["guide", "intro"])).context, page);
+  assert.equal((await traverse(docs, ["docs"])).viewName, "docs");
 });
