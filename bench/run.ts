@@ -18,6 +18,7 @@ const SUITES: Record<string, () => Promise<Suite>> = {
   http: () => import("./http/mod.ts"),
   executor: () => import("./executor/mod.ts"),
   websocket: () => import("./websocket/mod.ts"),
+  serve: () => import("./serve/mod.ts"),
   sessions: () => import("./sessions/mod.ts"),
 };
 

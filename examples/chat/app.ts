@@ -1,10 +1,11 @@
 /**
- * A chat room served by several server isolates: each websocket view publishes what its
- * client says on the `chat` channel and forwards everything published there, so clients
- * connected to different isolates (or, with `aio.broker.url = redis://…`, different
- * machines) talk to each other.
+ * A chat room served by several server processes (or isolates): each websocket view
+ * publishes what its client says on the `chat` channel and forwards everything published
+ * there, so clients connected to different processes (or, with
+ * `aio.broker.url = redis://…`, different machines) talk to each other.
  *
- * Serve it with `deno task serve examples/chat/development.ini` (two isolates on one port).
+ * Serve it with `deno task serve examples/chat/development.ini` (two server processes on
+ * one port; `server_model = isolates` for two isolates in one process).
  *
  * @module
  */
@@ -19,7 +20,7 @@ import {
   WebsocketMapper,
 } from "@aio/pyramid";
 
-/** Identifies the server isolate a client is talking to. */
+/** Identifies the server process or isolate a client is talking to. */
 export const ISOLATE = crypto.randomUUID().slice(0, 8);
 
 /** One chat line as it travels on the channel. */

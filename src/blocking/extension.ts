@@ -27,6 +27,7 @@ import {
 } from "../httpexceptions.ts";
 import { ExecutorError, ExecutorOverloaded, ExecutorTimeout } from "../executor/errors.ts";
 import { logError } from "../log.ts";
+import { RefusalLog } from "./_refusals.ts";
 import { BLOCKING_VIEWS, type MappedView, type ViewMapperOptions } from "../views/mapper.ts";
 import { BLOCKING_WEBSOCKETS } from "../websocket/mapper.ts";
 import type { WebsocketConnection } from "../websocket/connection.ts";
@@ -186,14 +187,41 @@ function decode(result: BlockingResult, request: PyramidRequest): unknown {
   return result.value;
 }
 
+// Each app's rate-limited log of executor refusals (see ./_refusals.ts) and its executor.
+const refusalLogs = new WeakMap<
+  Registry,
+  { refusals: RefusalLog; executor: () => Executor | undefined }
+>();
+
+// A full queue (503) or a timeout (504) is expected under load: one line without a stack,
+// rate-limited to a summary a second under a flood. A dead worker is a real error: stack.
+function logFailure(error: ExecutorError, request: PyramidRequest, registry: Registry): void {
+  const log = refusalLogs.get(registry);
+  const refusals = log?.refusals;
+  const executor = log?.executor();
+  const what = `${request.method} ${request.pathname}`;
+  if (refusals && error instanceof ExecutorOverloaded) {
+    if (executor === undefined || executor.closed) {
+      refusals.record("closed", { line: `503 ${what}: ${error.message}`, detail: "" });
+      return;
+    }
+    const { workers, queued } = executor.stats;
+    const detail = `${workers} worker${workers === 1 ? "" : "s"}, ${queued} waiting`;
+    refusals.record("queue full", { line: `503 ${what}: ${error.message}`, detail });
+  } else if (refusals && error instanceof ExecutorTimeout) {
+    const detail = `over ${registry.executor.timeoutMs} ms, aio.executor.timeout_ms`;
+    refusals.record("timeout", { line: `504 ${what}: ${error.message}`, detail });
+  } else logError("The executor could not complete a blocking call", error, request);
+}
+
 /**
  * The executor's errors as HTTP: a full queue or a closed executor is a 503 with
- * `Retry-After`, a timeout a 504, a dead worker a 500. They are logged; outside `aio.debug`
- * their detail — which names module paths — stays out of the body.
+ * `Retry-After`, a timeout a 504, a dead worker a 500. They are logged (see `logFailure`);
+ * outside `aio.debug` their detail — which names module paths — stays out of the body.
  */
 function asHttpFailure(error: unknown, request: PyramidRequest, registry: Registry): unknown {
   if (!(error instanceof ExecutorError)) return error;
-  logError("The executor could not complete a blocking call", error, request);
+  logFailure(error, request, registry);
   const detail = registry.aio.debug ? error.message : undefined;
   if (error instanceof ExecutorOverloaded) {
     return new HTTPServiceUnavailable({
@@ -231,10 +259,13 @@ async function install(host: ExtensionHost): Promise<void> {
   host.onReady(async () => {
     await executor?.ready();
   });
+  const refusals = new RefusalLog();
+  refusalLogs.set(registry, { refusals, executor: () => executor });
   // Registered now, so it runs after the extensions installed later (websockets) closed.
   host.onClose(async function closeExecutor() {
     appSnapshots.delete(appId);
     await executor?.close();
+    refusals.close();
   });
 
   const requestMethods = await describeRequestMethods(registry);

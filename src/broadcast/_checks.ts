@@ -1,4 +1,5 @@
-// Argument checks shared by the brokers and the signal functions.
+// Argument checks shared by the brokers and the signal functions, and the local broker's
+// channel name (shared with the cross-process bridge).
 
 /** Rejects channel (or signal) names that cannot be right, saying how to fix them. */
 export function checkChannel(channel: unknown, where: string): void {
@@ -9,4 +10,9 @@ export function checkChannel(channel: unknown, where: string): void {
       }. Name it, e.g. "room:lobby".`,
     );
   }
+}
+
+/** The `BroadcastChannel` a LocalBroker namespace travels on. */
+export function localChannelName(namespace: string): string {
+  return `aio.broadcast:${namespace}`;
 }

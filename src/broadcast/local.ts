@@ -6,7 +6,7 @@
  * @module
  */
 
-import { checkChannel } from "./_checks.ts";
+import { checkChannel, localChannelName } from "./_checks.ts";
 import { Fanout } from "./_fanout.ts";
 import { type Broker, BrokerClosed } from "./broker.ts";
 import type { SubscribeOptions, Subscription } from "./subscription.ts";
@@ -196,7 +196,7 @@ export class LocalBroker implements Broker {
     this.#opening ??= settled().then(() => {
       this.#opening = undefined;
       if (!this.#channel) {
-        const channel = new BroadcastChannel(`aio.broadcast:${this.namespace}`);
+        const channel = new BroadcastChannel(localChannelName(this.namespace));
         channel.onmessage = (event) => this.#receive(event.data);
         channel.onmessageerror = () => this.#lost++;
         this.#channel = channel;

@@ -61,7 +61,7 @@ export interface AioSettings {
   readonly includes: readonly string[];
   /** `aio.allowed_hosts`: `Host` values served (`*`: any). */
   readonly allowedHosts: readonly string[];
-  /** `aio.trusted_proxies`: peers whose `Forwarded`/`X-Forwarded-*` headers are believed. */
+  /** `aio.trusted_proxies`: peers whose `X-Forwarded-Host`/`X-Forwarded-Proto` headers are believed. */
   readonly trustedProxies: readonly string[];
   /** `aio.stall_warning_ms`: warn when the event loop was blocked longer (0: off). */
   readonly stallWarningMs: number;
@@ -135,7 +135,7 @@ export const AIO_SETTINGS: readonly AioSettingSpec[] = Object.freeze([
     "aio.trusted_proxies",
     "list",
     "(none)",
-    "peer addresses whose `Forwarded`/`X-Forwarded-*` headers are believed",
+    "peer addresses whose `X-Forwarded-Host`/`X-Forwarded-Proto` headers are believed",
   ),
   spec(
     "aio.stall_warning_ms",

@@ -137,6 +137,7 @@ export class Executor {
   #modules = new Set<string>();
   #slots: Slot[] = [];
   #queue: Job[] = [];
+  #abandoned = 0;
   #nextId = 1;
   #closing = false;
   #broken: Error | undefined;
@@ -163,6 +164,15 @@ export class Executor {
       busy: this.#slots.filter((slot) => slot.job !== undefined).length,
       queued: this.#queue.length,
     };
+  }
+
+  /**
+   * Workers stopped while running a call that outlived its timeout. A thread spinning in
+   * JavaScript keeps its core busy after `terminate()`; only ending the process frees it,
+   * which is what the `deno task serve` supervisor does when this count grows.
+   */
+  get abandoned(): number {
+    return this.#abandoned;
   }
 
   /** True once `close()` has been called. */
@@ -448,6 +458,7 @@ export class Executor {
   #timedOut(slot: Slot, job: Job): void {
     if (slot.job !== job) return;
     slot.job = undefined;
+    this.#abandoned++;
     this.#stop(slot);
     job.reject(
       new ExecutorTimeout(

@@ -20,6 +20,8 @@ import { excviewTweenFactory, makeRequestHandler, makeRouter } from "./router.ts
 import { logError } from "../log.ts";
 import { defaultRootFactory } from "../traversal/default_root.ts";
 import { type AppExtension, type ExtensionHost, orderExtensions } from "../extension.ts";
+import { HostPolicy } from "../request/host.ts";
+import { StallDetector } from "./stall.ts";
 
 /** The Hono instance under an app: Hono's own type. */
 export type HonoApp = Hono;
@@ -56,6 +58,7 @@ export class App {
   #closers: Closer[] = [];
   #readiness: (() => Promise<void>)[] = [];
   #exposed = new Map<string, unknown>();
+  #hosts: HostPolicy;
   #closed: Promise<void> | undefined;
   #mount: (() => void) | undefined;
   #mounted = false;
@@ -64,12 +67,21 @@ export class App {
   constructor(registry: Registry, hono: Hono) {
     this.registry = registry;
     this.hono = hono;
+    this.#hosts = new HostPolicy({
+      "aio.allowed_hosts": registry.aio.allowedHosts,
+      "aio.trusted_proxies": registry.aio.trustedProxies,
+    });
   }
 
-  /** The `Deno.serve` handler: Hono's, with the framework's handler added on first use. */
+  /**
+   * The `Deno.serve` handler: Hono's, with the framework's handler added on first use. A bad
+   * or unknown `Host` is a 400 before anything routes on the URL Deno built from it.
+   */
   fetch = (request: Request, info?: RequestInfo): Response | Promise<Response> => {
     if (this.#mount) this.#mountNow();
-    return this.hono.fetch(request, info);
+    const checked = this.#hosts.check(request, info);
+    if (checked instanceof Response) return checked;
+    return this.hono.fetch(checked, info);
   };
 
   /** Whether another Hono app has read this app's routes to mount it under a prefix. */
@@ -191,8 +203,13 @@ export async function buildApp(
       await extension.install(hostFor(app, extension));
     }
     const entries: ViewEntry[] = [];
+    const stallMs = registry.aio.stallWarningMs;
+    const stall = stallMs > 0 ? new StallDetector(stallMs) : undefined;
+    if (stall) app.onClose(() => stall.close());
     for (const registration of registry.views) {
-      entries.push(await deriveView(registry, registration));
+      const entry = await deriveView(registry, registration);
+      if (stall) entry.call = stall.watchView(entry.call, registration) as typeof entry.call;
+      entries.push(entry);
     }
     const views = new ViewLookup(entries);
     const router = makeRouter({
@@ -231,7 +248,10 @@ export async function buildApp(
           const routePath = c.req.routePath;
           if (routePath.length > 2) request.scriptName = routePath.replace(/\/?\*$/, "");
         }
-        return runInAppContext(registry, () => handle(request));
+        return runInAppContext(
+          registry,
+          () => stall ? stall.watchRequest(request, handle) : handle(request),
+        );
       });
     });
     app.onClose(enterLiveApp(registry));

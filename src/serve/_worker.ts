@@ -15,7 +15,7 @@ export interface StartMessage {
 
 /** What this isolate reports back to cli.ts. */
 export type WorkerReport =
-  | { type: "listening"; hostname: string; port: number }
+  | { type: "listening"; hostname: string; port: number; executorWorkers: number }
   | { type: "error"; message: string; stack: string }
   | { type: "stopped" };
 
@@ -35,6 +35,12 @@ function stackOf(error: unknown): string {
   return text || String(error);
 }
 
+function executorWorkersOf(app: unknown): number {
+  const workers = (app as { executor?: { stats?: { workers?: unknown } } }).executor?.stats
+    ?.workers;
+  return typeof workers === "number" ? workers : 0;
+}
+
 async function start(message: StartMessage): Promise<void> {
   try {
     const { app } = await loadApp(message.file);
@@ -49,6 +55,7 @@ async function start(message: StartMessage): Promise<void> {
       type: "listening",
       hostname: server.addr.hostname,
       port: server.addr.port,
+      executorWorkers: executorWorkersOf(app),
     });
   } catch (error) {
     scope.postMessage({

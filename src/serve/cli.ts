@@ -1,12 +1,21 @@
 /**
  * The command behind `deno task serve [file.ini]`: reads a PasteDeploy-style
  * ini file (default `development.ini` in the current directory), builds the app
- * its `[app:main] use =` names, and serves it as `[server:main]` says, on the main
- * isolate or, with `workers = N`, on N worker isolates sharing the port.
+ * its `[app:main] use =` names, and serves it as `[server:main]` says:
  *
- * SIGINT or SIGTERM shuts every isolate down gracefully and exits 0 (a second
- * signal exits at once with 1). A bad ini file or `use =` prints one line naming
- * the file, line and key and exits 1; `--debug` adds the stack.
+ * - `server_model = processes` (the default) with `workers = N`: a supervisor
+ *   and N server processes sharing the port. A process that dies is restarted (with
+ *   back-off); one whose executor abandoned a runaway worker, or that served
+ *   `max_requests` (+ up to `max_requests_jitter`), is replaced (the new one starts, then
+ *   the old one drains); SIGHUP reloads without downtime (fresh code, the ini re-read).
+ * - `server_model = isolates`: one process, the app on the main isolate (`workers = 1`,
+ *   the default) or on N Worker isolates sharing the port.
+ *
+ * SIGINT or SIGTERM drains every request in flight and exits 0. The same signal again
+ * within a second (what `deno task` forwarding a process-group signal looks like) is the
+ * same shutdown; one after that exits at once with 1. A bad ini file, `use =`, or a port
+ * in use prints one line naming the file, line and key and exits 1; `--debug` adds the
+ * stack.
  *
  * As the package's `./serve` export it also re-exports {@linkcode serve} and its
  * types, so `import { serve } from "@aio/pyramid/serve"` works as a library.
@@ -22,7 +31,10 @@
 import { IniError } from "../settings/ini.ts";
 import { type AppConfig, loadApp, loadAppConfig, resolveAppFactory } from "../settings/load.ts";
 import type { StartMessage, WorkerReport } from "./_worker.ts";
-import { formatUrl, serve } from "./serve.ts";
+import { claimPort, explainBindError } from "./_port.ts";
+import { watchSignals } from "./_signals.ts";
+import { Supervisor } from "./_supervisor.ts";
+import { formatUrl, type RunningServer, serve } from "./serve.ts";
 
 export {
   formatUrl,
@@ -35,7 +47,8 @@ export {
 const USAGE = `Usage: deno task serve [options] [file.ini]
 
 Serves the app that [app:main] "use =" names, as [server:main] says
-(host, port, workers, access_log, grace_period_ms).
+(host, port, workers, server_model, max_requests, max_requests_jitter,
+access_log, grace_period_ms). Under server_model = processes, SIGHUP reloads.
 
 Options:
   --debug      print stack traces for start-up errors
@@ -54,36 +67,38 @@ function reportError(error: unknown, debug: boolean): void {
   console.error(debug ? stackOf(error) : `error: ${message}`);
 }
 
-function listening(url: string, workers: number): void {
-  console.log(`Serving on ${url} (${workers} worker${workers === 1 ? "" : "s"})`);
+function workerCount(count: number): string {
+  return `${count === 0 ? "no" : count} executor worker${count === 1 ? "" : "s"}`;
 }
 
-// Resolves on the first SIGINT/SIGTERM; a second one exits immediately.
+function listening(url: string, isolates: number, executorWorkers: number): void {
+  console.log(
+    `Serving on ${url} (${isolates} server isolate${isolates === 1 ? "" : "s"}, ` +
+      `${workerCount(executorWorkers)}${isolates > 1 && executorWorkers > 0 ? " each" : ""})`,
+  );
+}
+
+function executorWorkersOf(app: unknown): number {
+  const executor = (app as { executor?: { stats?: { workers?: unknown } } }).executor;
+  const workers = executor?.stats?.workers;
+  return typeof workers === "number" ? workers : 0;
+}
+
+// Resolves on the first SIGINT/SIGTERM (the same signal again within a second is the same
+// shutdown; a later one exits at once). SIGHUP reloads only under server_model = processes.
 function waitForSignal(): { stopped: Promise<Deno.Signal>; dispose(): void } {
-  const signals: Deno.Signal[] = Deno.build.os === "windows"
-    ? ["SIGINT", "SIGBREAK"]
-    : ["SIGINT", "SIGTERM"];
-  let received = false;
   let resolve!: (signal: Deno.Signal) => void;
   const stopped = new Promise<Deno.Signal>((r) => (resolve = r));
-  const listeners = signals.map((signal) => {
-    const listener = () => {
-      if (received) {
-        console.error(`Received ${signal} again: exiting without waiting.`);
-        Deno.exit(1);
-      }
-      received = true;
-      resolve(signal);
-    };
-    Deno.addSignalListener(signal, listener);
-    return [signal, listener] as const;
-  });
-  return {
-    stopped,
-    dispose() {
-      for (const [signal, listener] of listeners) Deno.removeSignalListener(signal, listener);
+  const watch = watchSignals({
+    stop: resolve,
+    reload() {
+      console.error(
+        "Received SIGHUP: reloading needs server_model = processes in [server:main]; " +
+          "this server keeps running the code it started with.",
+      );
     },
-  };
+  });
+  return { stopped, dispose: () => watch.dispose() };
 }
 
 async function serveOnMainIsolate(
@@ -92,13 +107,19 @@ async function serveOnMainIsolate(
 ): Promise<number> {
   const { app } = await loadApp(config);
   const { server: settings } = config;
-  const server = serve(app, {
-    hostname: settings.host,
-    port: settings.port,
-    accessLog: settings.accessLog,
-    gracePeriodMs: settings.gracePeriodMs,
-  });
-  listening(server.url, 1);
+  let server: RunningServer;
+  try {
+    server = serve(app, {
+      hostname: settings.host,
+      port: settings.port,
+      accessLog: settings.accessLog,
+      gracePeriodMs: settings.gracePeriodMs,
+    });
+  } catch (error) {
+    await app.close();
+    throw explainBindError(config, error);
+  }
+  listening(server.url, 1, executorWorkersOf(app));
   const signal = await Promise.race([stopped, server.finished.then(() => undefined)]);
   if (signal) console.log(`Received ${signal}: shutting down.`);
   await server.shutdown();
@@ -132,7 +153,9 @@ class ServerWorker {
     return new Promise((resolve) => this.#reports.push(resolve));
   }
 
-  async start(message: StartMessage): Promise<{ hostname: string; port: number }> {
+  async start(
+    message: StartMessage,
+  ): Promise<{ hostname: string; port: number; executorWorkers: number }> {
     const report = this.next();
     this.#worker.postMessage(message);
     const result = await report;
@@ -172,11 +195,12 @@ async function serveOnWorkers(config: AppConfig, stopped: Promise<Deno.Signal>):
       },
       `workers = ${settings.workers} shares the port between isolates (reusePort), which needs ` +
         `Deno's --unstable-net flag. Run "deno run -A --unstable-net src/serve/cli.ts", add ` +
-        `"unstable": ["net"] to deno.json, or set workers = 1.`,
+        `"unstable": ["net"] to deno.json, set server_model = processes, or set workers = 1.`,
     );
   }
   // Fail in the main isolate, with one clear message, before starting any worker.
   await resolveAppFactory(config);
+  const port = claimPort(config);
   let crash!: (message: string) => void;
   const crashed = new Promise<string>((resolve) => (crash = resolve));
   const workers: ServerWorker[] = [];
@@ -185,23 +209,17 @@ async function serveOnWorkers(config: AppConfig, stopped: Promise<Deno.Signal>):
     type: "start",
     file: config.file,
     hostname: settings.host,
-    port: settings.port,
+    port,
     accessLog: settings.accessLog,
     gracePeriodMs: settings.gracePeriodMs,
   };
   try {
-    // The first isolate binds first so that port 0 becomes one real port all of them share.
-    const first = new ServerWorker(crash);
-    workers.push(first);
-    const bound = await first.start(message);
-    const rest = Array.from({ length: settings.workers - 1 }, () => new ServerWorker(crash));
-    workers.push(...rest);
-    await Promise.all(
-      rest.map((w) => w.start({ ...message, hostname: settings.host, port: bound.port })),
-    );
+    workers.push(...Array.from({ length: settings.workers }, () => new ServerWorker(crash)));
+    const bound = await Promise.all(workers.map((w) => w.start(message)));
     listening(
-      formatUrl({ transport: "tcp", hostname: bound.hostname, port: bound.port }),
+      formatUrl({ transport: "tcp", hostname: settings.host, port }),
       workers.length,
+      Math.max(...bound.map((b) => b.executorWorkers)),
     );
   } catch (error) {
     await stopAll();
@@ -213,7 +231,7 @@ async function serveOnWorkers(config: AppConfig, stopped: Promise<Deno.Signal>):
     await stopAll();
     return 1;
   }
-  console.log(`Received ${outcome}: shutting down ${workers.length} workers.`);
+  console.log(`Received ${outcome}: shutting down ${workers.length} server isolates.`);
   await stopAll();
   return 0;
 }
@@ -240,9 +258,11 @@ export async function main(args: string[]): Promise<number> {
     console.error(`error: unexpected argument "${unknown ?? files[1]}".\n\n${USAGE}`);
     return 2;
   }
-  const signals = waitForSignal();
+  let signals: { stopped: Promise<Deno.Signal>; dispose(): void } | undefined;
   try {
     const config = await loadAppConfig(files[0] ?? "development.ini");
+    if (config.server.serverModel === "processes") return await new Supervisor(config).run();
+    signals = waitForSignal();
     return config.server.workers > 1
       ? await serveOnWorkers(config, signals.stopped)
       : await serveOnMainIsolate(config, signals.stopped);
@@ -250,7 +270,7 @@ export async function main(args: string[]): Promise<number> {
     reportError(error, debug);
     return 1;
   } finally {
-    signals.dispose();
+    signals?.dispose();
   }
 }
 

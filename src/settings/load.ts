@@ -105,8 +105,18 @@ export interface ServerSection {
   host: string;
   /** `port`, default `6543`; `0` picks a free port. */
   port: number;
-  /** `workers`: server isolates sharing the port, default `1`. */
+  /** `workers`: server isolates or processes sharing the port, default `1`. */
   workers: number;
+  /**
+   * `server_model`: `processes` (the default: a supervisor and `workers` server processes)
+   * or `isolates` (one process; `workers` > 1 runs that many Worker isolates). With
+   * `isolates` and `workers = 1` the app runs on the main isolate.
+   */
+  serverModel: "isolates" | "processes";
+  /** `max_requests`: a server process is replaced after this many requests; `0` (default) never. */
+  maxRequests: number;
+  /** `max_requests_jitter`: up to this many more, at random per process, so they do not all restart together. */
+  maxRequestsJitter: number;
   /** `access_log`: one line per request, default `true`. */
   accessLog: boolean;
   /** `grace_period_ms`: how long shutdown waits for in-flight requests, default `10000`. */
@@ -273,10 +283,22 @@ function readServer(document: IniDocument, file: string): ServerSection {
     }
   }
   const host = options["host"]?.trim() || "127.0.0.1";
+  const workers = integer("workers", 1, 1, 1024, "a number of server isolates or processes");
+  const model = options["server_model"]?.trim().toLowerCase() || undefined;
+  if (model !== undefined && model !== "isolates" && model !== "processes") {
+    throw new IniError(
+      where("server_model"),
+      `"${options["server_model"]}" is not a server model. Write processes (a supervisor ` +
+        `restarting server processes) or isolates (Worker isolates in one process).`,
+    );
+  }
   return {
     host: host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host,
     port: integer("port", 6543, 0, 65535, "a TCP port"),
-    workers: integer("workers", 1, 1, 1024, "a number of server isolates"),
+    workers,
+    serverModel: model ?? "processes",
+    maxRequests: integer("max_requests", 0, 0, 1_000_000_000, "a number of requests"),
+    maxRequestsJitter: integer("max_requests_jitter", 0, 0, 1_000_000_000, "a number of requests"),
     accessLog,
     gracePeriodMs: integer("grace_period_ms", 10_000, 0, 3_600_000, "a duration in milliseconds"),
     options,

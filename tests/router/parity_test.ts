@@ -76,3 +76,28 @@ Deno.test("an async view and a blocking view read the same request members", asy
     assert.deepEqual(finished.splice(0), ["/parity/42", "/parity/42"]);
   });
 });
+
+Deno.test("a blocking view adding a callback the main isolate cannot import gets a clear error", async () => {
+  const config = new Configurator({ settings: { "aio.executor.max_workers": 1 } });
+  config.addRoute("closure", "/closure");
+  config.addView("./fixtures/parity.ts#addsClosureCallback", {
+    routeName: "closure",
+    renderer: "string",
+  });
+  config.addRoute("fine", "/fine");
+  config.addView("./fixtures/parity.ts#greet", { routeName: "fine", renderer: "string" });
+  const original = console.error;
+  const logged: string[] = [];
+  console.error = (...args: unknown[]) => logged.push(args.map(String).join(" "));
+  try {
+    await withApp(config, async (app) => {
+      const answer = await call(app, "/closure");
+      assert.equal(answer.status, 500);
+      assert.match(logged.join("\n"), /must be a function exported by the view's module/);
+      // The worker and the app keep serving.
+      assert.equal((await call(app, "/fine")).text, "hi");
+    });
+  } finally {
+    console.error = original;
+  }
+});

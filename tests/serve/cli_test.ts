@@ -1,110 +1,10 @@
 // `deno task serve` end to end: the CLI runs as a subprocess on a free port.
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const CLI = fileURLToPath(new URL("../../src/serve/cli.ts", import.meta.url));
-const FIXTURE = fileURLToPath(new URL("./fixtures/app.ts", import.meta.url));
+import { FIXTURE, spawnCli, withIni, withServer } from "./_cli.ts";
+
 const BROKEN = fileURLToPath(new URL("./fixtures/broken.ts", import.meta.url));
-
-/** Collects a child's output as text and lets a test wait for a pattern in it. */
-class Output {
-  text = "";
-  #waiters: (() => void)[] = [];
-  readonly done: Promise<void>;
-
-  constructor(stream: ReadableStream<Uint8Array>) {
-    this.done = (async () => {
-      for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
-        this.text += chunk;
-        for (const wake of this.#waiters.splice(0)) wake();
-      }
-      for (const wake of this.#waiters.splice(0)) wake();
-    })();
-  }
-
-  async waitFor(pattern: RegExp, timeoutMs = 15_000): Promise<RegExpExecArray> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const match = pattern.exec(this.text);
-      if (match) return match;
-      if (Date.now() > deadline) {
-        throw new Error(`timed out waiting for ${pattern}; output:\n${this.text}`);
-      }
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([
-        new Promise<void>((resolve) => this.#waiters.push(resolve)),
-        this.done,
-        new Promise((resolve) => (timer = setTimeout(resolve, 100))),
-      ]);
-      clearTimeout(timer);
-    }
-  }
-}
-
-interface Cli {
-  child: Deno.ChildProcess;
-  stdout: Output;
-  stderr: Output;
-  /** Waits for the process to end and for its output to be read. */
-  finish(): Promise<Deno.CommandStatus>;
-}
-
-function spawnCli(args: string[], cwd?: string, flags = ["--unstable-net"]): Cli {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", ...flags, CLI, ...args],
-    cwd,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).spawn();
-  const stdout = new Output(child.stdout);
-  const stderr = new Output(child.stderr);
-  return {
-    child,
-    stdout,
-    stderr,
-    async finish() {
-      const status = await child.status;
-      await Promise.all([stdout.done, stderr.done]);
-      return status;
-    },
-  };
-}
-
-async function withIni<T>(ini: string, fn: (file: string, dir: string) => Promise<T>): Promise<T> {
-  const dir = await Deno.makeTempDir({ prefix: "aio-serve-" });
-  try {
-    const file = join(dir, "development.ini");
-    await Deno.writeTextFile(file, ini);
-    return await fn(file, dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
-
-/** Runs the CLI until it says it is listening, hands the URL to `fn`, always reaps the child. */
-async function withServer(
-  ini: string,
-  fn: (url: string, cli: Cli) => Promise<void>,
-  args: string[] = [],
-): Promise<void> {
-  await withIni(ini, async (file) => {
-    const cli = spawnCli([...args, file]);
-    try {
-      const [, url] = await cli.stdout.waitFor(/Serving on (http:\/\/\S+)/);
-      await fn(url, cli);
-    } finally {
-      try {
-        cli.child.kill("SIGKILL");
-      } catch {
-        // already exited
-      }
-      await cli.finish();
-    }
-  });
-}
 
 const appIni = (extra = "", server = "") => `
 [app:main]
@@ -120,7 +20,10 @@ ${server}
 
 Deno.test("serve CLI: serves, logs each request, shuts down on SIGTERM with exit 0", async () => {
   await withServer(appIni(), async (url, cli) => {
-    assert.match(cli.stdout.text, /Serving on http:\/\/127\.0\.0\.1:\d+ \(1 worker\)/);
+    assert.match(
+      cli.stdout.text,
+      /Serving on http:\/\/127\.0\.0\.1:\d+ \(1 server process, no executor workers\)/,
+    );
     const response = await fetch(`${url}/hello?x=1`);
     assert.equal(response.status, 200);
     assert.equal(await response.text(), "hello");
@@ -176,9 +79,12 @@ Deno.test("serve CLI: access_log = false prints no request lines", async () => {
   });
 });
 
-Deno.test("serve CLI: workers = 2 runs two isolates that share the port", async () => {
-  await withServer(appIni("", "workers = 2"), async (url, cli) => {
-    assert.match(cli.stdout.text, /Serving on http:\/\/127\.0\.0\.1:\d+ \(2 workers\)/);
+Deno.test("serve CLI: server_model = isolates, workers = 2 runs two isolates sharing the port", async () => {
+  await withServer(appIni("", "workers = 2\nserver_model = isolates"), async (url, cli) => {
+    assert.match(
+      cli.stdout.text,
+      /Serving on http:\/\/127\.0\.0\.1:\d+ \(2 server isolates, no executor workers\)/,
+    );
     const seen = new Set<string>();
     for (let i = 0; i < 200 && seen.size < 2; i++) {
       // A fresh client per request means a fresh connection, which the kernel may
@@ -200,8 +106,8 @@ Deno.test("serve CLI: workers = 2 runs two isolates that share the port", async 
   });
 });
 
-Deno.test("serve CLI: workers = 2 finishes an in-flight request on SIGTERM", async () => {
-  await withServer(appIni("", "workers = 2"), async (url, cli) => {
+Deno.test("serve CLI: isolates, workers = 2 finishes an in-flight request on SIGTERM", async () => {
+  await withServer(appIni("", "workers = 2\nserver_model = isolates"), async (url, cli) => {
     const slow = fetch(`${url}/slow?ms=1000`);
     await cli.stdout.waitFor(/slow request started/);
     cli.child.kill("SIGTERM");
@@ -306,13 +212,32 @@ Deno.test("serve CLI: a bad use = with workers = 2 fails before starting workers
   );
 });
 
-Deno.test("serve CLI: main failing inside a worker isolate exits 1 with the message", async () => {
+for (const model of ["isolates", "processes"]) {
+  Deno.test(`serve CLI: main failing in a server ${model.slice(0, -2)} exits 1 with the message`, async () => {
+    await withIni(
+      `[app:main]\nuse = ${FIXTURE}#throws\n[server:main]\nworkers = 2\nport = 0\n` +
+        `server_model = ${model}\n`,
+      async (file) => {
+        const cli = spawnCli([file]);
+        assert.equal((await cli.finish()).code, 1);
+        const message = cli.stderr.text.trim();
+        assert.match(message, /^error: .*line 2, key "use".*threw: database unreachable/);
+        assert.equal(message.split("\n").length, 1, message);
+      },
+    );
+  });
+}
+
+Deno.test("serve CLI: a bad server_model names the line and the choices", async () => {
   await withIni(
-    `[app:main]\nuse = ${FIXTURE}#throws\n[server:main]\nworkers = 2\nport = 0\n`,
+    `[app:main]\nuse = ${FIXTURE}\n[server:main]\nport = 0\nserver_model = threads\n`,
     async (file) => {
       const cli = spawnCli([file]);
       assert.equal((await cli.finish()).code, 1);
-      assert.match(cli.stderr.text, /^error: .*line 2, key "use".*threw: database unreachable/);
+      assert.match(
+        cli.stderr.text,
+        /^error: .*, line 5, key "server_model" in \[server:main\]: "threads" is not a server model\. Write processes .* or isolates/,
+      );
     },
   );
 });
@@ -339,7 +264,7 @@ Deno.test("serve CLI: a missing file and --debug", async () => {
 
 Deno.test("serve CLI: workers = 2 without --unstable-net says how to enable it", async () => {
   await withIni(
-    `[app:main]\nuse = ${FIXTURE}\n[server:main]\nport = 0\nworkers = 2\n`,
+    `[app:main]\nuse = ${FIXTURE}\n[server:main]\nport = 0\nworkers = 2\nserver_model = isolates\n`,
     async (file) => {
       const cli = spawnCli([file], undefined, ["--no-config"]);
       assert.equal((await cli.finish()).code, 1);

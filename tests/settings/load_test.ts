@@ -46,6 +46,9 @@ aio.includes =
       host: "127.0.0.1",
       port: 6543,
       workers: 1,
+      serverModel: "processes",
+      maxRequests: 0,
+      maxRequestsJitter: 0,
       accessLog: true,
       gracePeriodMs: 10_000,
       options: {},
@@ -64,6 +67,9 @@ workers = 3
 access_log = off
 grace_period_ms = 250
 threads = 4
+server_model = Isolates
+max_requests = 1000
+max_requests_jitter = 50
 `;
   await withIni(ini, async (file) => {
     const { app, server } = await loadAppConfig(file);
@@ -73,14 +79,21 @@ threads = 4
     assert.equal(server.workers, 3);
     assert.equal(server.accessLog, false);
     assert.equal(server.gracePeriodMs, 250);
+    assert.equal(server.serverModel, "isolates");
+    assert.equal(server.maxRequests, 1000);
+    assert.equal(server.maxRequestsJitter, 50);
     assert.equal(server.options.threads, "4");
     assert.equal(server.options.use, "egg:waitress#main");
   });
   for (
-    const [line, key] of [["port = 70000", "port"], ["workers = 0", "workers"], [
-      "access_log = maybe",
-      "access_log",
-    ]]
+    const [line, key] of [
+      ["port = 70000", "port"],
+      ["workers = 0", "workers"],
+      ["access_log = maybe", "access_log"],
+      ["server_model = threads", "server_model"],
+      ["max_requests = -1", "max_requests"],
+      ["max_requests_jitter = lots", "max_requests_jitter"],
+    ]
   ) {
     await withIni(`[app:main]\nuse = ./app.ts\n[server:main]\n${line}\n`, async (file) => {
       await assert.rejects(loadAppConfig(file), (error: unknown) => {

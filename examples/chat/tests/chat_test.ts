@@ -1,5 +1,6 @@
-// The chat example under `deno task serve` with two server isolates: clients connected to
-// different isolates hear each other through the broker.
+// The chat example under `deno task serve` with two server isolates, then two server
+// processes: clients connected to different ones hear each other through the local broker
+// (BroadcastChannel within a process, relayed by the supervisor between processes).
 import assert from "node:assert/strict";
 
 const ROOT = new URL("../../../", import.meta.url);
@@ -42,12 +43,19 @@ async function close(client: Client): Promise<void> {
   await closed;
 }
 
-Deno.test("chat: two server isolates relay messages to each other's clients", async () => {
+for (const model of ["isolates", "processes"]) {
+  Deno.test(`chat: two server ${model} relay messages to each other's clients`, async () => {
+    await chatAcross(model);
+  });
+}
+
+async function chatAcross(model: string): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "aio-chat-" });
   const ini = `${dir}/chat.ini`;
   await Deno.writeTextFile(
     ini,
-    `[app:main]\nuse = ${APP}#main\n\n[server:main]\nhost = 127.0.0.1\nport = 0\nworkers = 2\naccess_log = false\n`,
+    `[app:main]\nuse = ${APP}#main\n\n[server:main]\nhost = 127.0.0.1\nport = 0\nworkers = 2\n` +
+      `server_model = ${model}\naccess_log = false\n`,
   );
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--unstable-net", CLI, ini],
@@ -65,7 +73,8 @@ Deno.test("chat: two server isolates relay messages to each other's clients", as
       const { value, done } = await reader.read();
       if (done) throw new Error(`the server exited before listening: ${output}`);
       output += value;
-      const match = /Serving on http:\/\/127\.0\.0\.1:(\d+) \(2 workers\)/.exec(output);
+      const match = new RegExp(`Serving on http://127\\.0\\.0\\.1:(\\d+) \\(2 server ${model}`)
+        .exec(output);
       if (match) port = Number(match[1]);
     }
     // reusePort spreads connections by hash: connect until two isolates are represented.
@@ -94,4 +103,4 @@ Deno.test("chat: two server isolates relay messages to each other's clients", as
     await Deno.remove(dir, { recursive: true });
     assert.equal(status.code, 0);
   }
-});
+}
