@@ -10,6 +10,8 @@ import { type ConfiguratorOptions, CoreConfigurator } from "./config/configurato
 import { executorExtension } from "./blocking/extension.ts";
 import { websocketExtension } from "./websocket/mapper.ts";
 import { brokerExtension } from "./broadcast/extension.ts";
+import { validationExtension } from "./validation/extension.ts";
+import { streamingExtension } from "./streaming/extension.ts";
 import { serveStaticFile } from "./static/mod.ts";
 import { callerModule } from "./_callsite.ts";
 import type { PyramidRequest } from "./request/request.ts";
@@ -42,7 +44,15 @@ export class Configurator extends CoreConfigurator {
   /** Creates a configurator with the standard extensions; settings are frozen here. */
   constructor(options: ConfiguratorOptions = {}) {
     super(options);
-    for (const extension of [executorExtension, websocketExtension, brokerExtension]) {
+    for (
+      const extension of [
+        executorExtension,
+        websocketExtension,
+        brokerExtension,
+        validationExtension,
+        streamingExtension,
+      ]
+    ) {
       this.addExtension(extension);
     }
   }

@@ -1,6 +1,7 @@
 // What crosses to an executor worker for a blocking view: a structured-cloneable copy of the
 // request (the body is already read) and the result coming back.
 import type { CallableRef } from "../executor/registry.ts";
+import type { PyramidRequest } from "../request/request.ts";
 import type { MainIsolateMember, StaticViewRegistration } from "../config/registry.ts";
 
 /** A request, as a worker sees it. */
@@ -20,6 +21,8 @@ export interface RequestSnapshot {
   virtualRootPath: string;
   /** A structured clone of the context, or undefined when it cannot be cloned. */
   context: unknown;
+  /** What the view's `schema` validated (`request.validated`), if it has one. */
+  validated: PyramidRequest["validated"];
 }
 
 /** A request method as a worker installs it: imported by reference, or run on main. */

@@ -145,6 +145,7 @@ function requestFrom(app: WorkerApp, snapshot: RequestSnapshot): PyramidRequest 
   request.subpath = snapshot.subpath;
   request.traversed = snapshot.traversed;
   request.virtualRootPath = snapshot.virtualRootPath;
+  request.validated = snapshot.validated;
   request.context = snapshot.context;
   return request;
 }

@@ -160,6 +160,7 @@ function snapshot(
     traversed: request.traversed,
     virtualRootPath: request.virtualRootPath,
     context: cloneContext(context, label),
+    validated: request.validated,
   };
 }
 

@@ -23,6 +23,7 @@ import type { MapperView, RequestView, ViewCallable } from "../views/view_types.
 import { type App, buildApp } from "../router/app.ts";
 import type { AppExtension } from "../extension.ts";
 import type { ViewDeriver, ViewDeriverOptions } from "../views/derivers.ts";
+import { type AddOpenApiOptions, openApiView, registryOpenApi } from "./openapi.ts";
 import { addViewDeriver } from "./view_derivers.ts";
 import { type EventClass, Registry, type RootFactory } from "./registry.ts";
 import { readSettings, type Settings } from "./settings.ts";
@@ -451,6 +452,30 @@ export class CoreConfigurator {
       await Promise.all(pending);
     }
     return await buildApp(this.registry);
+  }
+
+  /**
+   * Serves an OpenAPI 3.1 document of the app's routes, methods and view `schema`s at
+   * `path` (default `/openapi.json`); `info.title` and `info.version` are required.
+   *
+   * @example Describing a validated API
+   * ```ts
+   * import { Configurator } from "@aio/pyramid";
+   * const config = new Configurator();
+   * config.addOpenApi({ path: "/openapi.json", info: { title: "Tasks", version: "1.0.0" } });
+   * config.addRoute("task", "/tasks/{id:\\d+}");
+   * config.addView(async () => ({}), { routeName: "task", requestMethod: "GET", renderer: "json" });
+   * const app = await config.makeApp();
+   * const document = await (await app.fetch(new Request("http://localhost/openapi.json"))).json();
+   * console.assert("/tasks/{id}" in document.paths);
+   * await app.close();
+   * ```
+   */
+  addOpenApi(options: AddOpenApiOptions): void {
+    registryOpenApi(this.registry, options); // checks the options now, not on first request
+    const routeName = options.routeName ?? "openapi";
+    this.addRoute(routeName, options.path ?? "/openapi.json");
+    this.addView(openApiView(options), { routeName, requestMethod: "GET" });
   }
 
   /** Sets the session factory behind `request.session` (see {@linkcode SignedCookieSessionFactory}). */

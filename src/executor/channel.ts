@@ -26,6 +26,8 @@ export interface ServiceCall {
   context: unknown;
   /** A readable name of that call's callable, or `undefined` between calls. */
   callable: string | undefined;
+  /** Runs a function in the async context of that call's `Executor.run()` (the app's request). */
+  runIn?: <R>(fn: () => R) => R;
 }
 
 /** A main-side service: receives the worker's arguments; may return a Promise. */
@@ -271,7 +273,12 @@ export function attachMainEnd(
             "with registerService() before workers call it.",
         );
       }
-      reply = { ok: true, value: await entry.handler(args, options.currentCall()) };
+      const call = options.currentCall();
+      const handler = entry.handler;
+      reply = {
+        ok: true,
+        value: await (call.runIn ? call.runIn(() => handler(args, call)) : handler(args, call)),
+      };
     } catch (error) {
       reply = { ok: false, error: encodeError(error) };
     }

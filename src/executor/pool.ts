@@ -4,6 +4,7 @@
  * @module
  */
 
+import { AsyncLocalStorage } from "node:async_hooks";
 import { ExecutorOverloaded, ExecutorTimeout, WorkerCrashed } from "./errors.ts";
 import { attachMainEnd, type MainEnd, SHARED_BUFFER_BYTES, type Transport } from "./channel.ts";
 import { decodeError, describeValue, type EncodedError, encodeError } from "./_errors.ts";
@@ -81,6 +82,11 @@ interface Job {
   call: ExecutorCall;
   label: string;
   context: unknown;
+  /**
+   * The async context `run()` was called in (the app's request): services the call uses
+   * (synchronized functions) run in it, so `currentAppContext()` finds the calling app.
+   */
+  runIn: <R>(fn: () => R) => R;
   timeoutMs: number;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
@@ -247,6 +253,7 @@ export class Executor {
         call,
         label,
         context: options.context,
+        runIn: AsyncLocalStorage.snapshot(),
         timeoutMs: options.timeoutMs ?? this.#timeoutMs,
         resolve,
         reject,
@@ -312,7 +319,11 @@ export class Executor {
     } as Slot;
     slot.channel = attachMainEnd(port1, buffer, {
       transport: this.#transport,
-      currentCall: () => ({ context: slot.job?.context, callable: slot.job?.label }),
+      currentCall: () => ({
+        context: slot.job?.context,
+        callable: slot.job?.label,
+        runIn: slot.job?.runIn,
+      }),
     });
     worker.onmessage = (event) => this.#receive(slot, event.data as WorkerMessage);
     worker.onerror = (event) => {

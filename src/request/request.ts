@@ -14,6 +14,7 @@ import { requestCsrfToken } from "../csrf/mod.ts";
 import type { Settings } from "../config/settings.ts";
 import { type FormValue, MultiDict } from "./multidict.ts";
 import { readBoundedBody } from "./body.ts";
+import { boundedBodyStream } from "../streaming/body_stream.ts";
 import { ResponseDraft } from "./response_draft.ts";
 import { buildRoutePath, buildRouteUrl, findStaticUrl, type UrlOptions } from "./_urls.ts";
 import { resourceUrl } from "../traversal/mod.ts";
@@ -101,6 +102,13 @@ export class PyramidRequest {
   responseCallbacks: ResponseCallback[] = [];
   /** Callbacks run once the response is made, errors included (see {@linkcode addFinishedCallback}). */
   finishedCallbacks: FinishedCallback[] = [];
+  /**
+   * What the view's `schema` option validated (`.body`, `.query`, `.matchdict`, `.headers`), set
+   * before the view runs; `undefined` for views without a schema.
+   */
+  validated:
+    | { body?: unknown; query?: unknown; matchdict?: unknown; headers?: unknown }
+    | undefined = undefined;
 
   #url: URL | undefined;
   #path: string | undefined;
@@ -114,6 +122,7 @@ export class PyramidRequest {
   #params: MultiDict<FormValue> | undefined;
   #cookies: Record<string, string> | undefined;
   #response: ResponseDraft | undefined;
+  #streamed = false;
   #session: RequestSession | undefined;
 
   /** Wraps a Web request for the given registry. */
@@ -293,6 +302,14 @@ export class PyramidRequest {
    */
   readBody(): Promise<void> {
     if (this.#body !== undefined) return RESOLVED;
+    if (this.#streamed) {
+      return Promise.reject(
+        new Error(
+          "The body is being read with request.stream(), so it cannot be read whole as well. " +
+            "Use one or the other (drop streamBody to have it read whole before the view).",
+        ),
+      );
+    }
     // Most requests (GET, HEAD) have no body: no header access, no await.
     if (this.raw.body === null) {
       this.#body = EMPTY_BODY;
@@ -327,6 +344,37 @@ export class PyramidRequest {
       return;
     }
     this.#body = await readBoundedBody(this.raw, limit);
+  }
+
+  /**
+   * The body as it arrives, chunk by chunk (cogen's `cogen.input`), with `aio.max_body_bytes`
+   * enforced as it goes: the chunk that crosses it throws a 413. Views registered with
+   * `streamBody: true` get the body unread, so a large upload never sits in memory; for other
+   * views (and blocking ones) the body was read before the view and comes as one chunk.
+   *
+   * @example Counting an upload as it arrives
+   * ```ts
+   * import type { PyramidRequest } from "@aio/pyramid";
+   * async function upload(request: PyramidRequest) {
+   *   let size = 0;
+   *   for await (const chunk of request.stream()) size += chunk.byteLength;
+   *   return { size };
+   * }
+   * console.assert(typeof upload === "function");
+   * ```
+   */
+  stream(): AsyncIterable<Uint8Array<ArrayBuffer>> {
+    const body = this.#body;
+    if (body !== undefined) {
+      return (async function* wholeBody() {
+        if (body.byteLength > 0) yield body;
+      })();
+    }
+    if (this.#streamed) {
+      throw new Error("request.stream() reads the body once; keep the first iterator.");
+    }
+    this.#streamed = true;
+    return boundedBodyStream(this.raw, this.registry.aio.maxBodyBytes);
   }
 
   /** Supplies an already-read body (used by testing helpers and executor snapshots). */

@@ -99,14 +99,15 @@ export function makeRouter(tables: RouterTables): Handler {
       );
     }
 
-    // 3. The body, read once and bounded, so views see plain properties.
-    if (!request.bodyRead) {
+    // 3. The body, read once and bounded, so views see plain properties — unless the views
+    // here read it as it arrives (`streamBody`, `request.stream()`).
+    const group = views.group(routeName, request.viewName);
+    if (!request.bodyRead && !group?.streamsBody) {
       if (request.raw.body === null) request.readBody();
       else await request.readBody();
     }
 
     // 4. The most specific view whose predicates pass (404 / 405 otherwise).
-    const group = views.group(routeName, request.viewName);
     if (group === undefined) {
       throw new HTTPNotFound({
         detail: routeName === undefined

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { isStreamable, streamingResponse } from "../streaming/response.ts";
 import { ConfigurationError } from "../errors.ts";
 import { HTTPException } from "../httpexceptions.ts";
 import type { PyramidRequest } from "../request/request.ts";
@@ -198,6 +199,8 @@ export function renderedView(renderer: Renderer | undefined, rendererName: strin
         });
         return request.hasResponseDraft ? request.response.applyTo(response) : response;
       }
+      // An async iterable or a ReadableStream is sent as it is produced (cogen's streaming).
+      if (isStreamable(value)) return streamingResponse(value, request);
       if (renderer === undefined) {
         throw new TypeError(
           `The view ${label} returned ${

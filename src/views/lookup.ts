@@ -54,7 +54,12 @@ export class ViewGroup {
   constructor(entries: ViewEntry[]) {
     this.#entries = sortBySpecificity(entries);
     this.#anyContext = entries.some((e) => e.contextClass !== undefined);
+    this.streamsBody = entries.length > 0 &&
+      entries.every((e) => e.registration.options.streamBody === true);
   }
+
+  /** Whether every view here reads its body with `request.stream()` (so the router leaves it unread). */
+  readonly streamsBody: boolean;
 
   /** Whether the group is empty. */
   get empty(): boolean {
