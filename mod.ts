@@ -159,6 +159,7 @@ export type { QueryInput } from "./src/routing/quote.ts";
 export type { CallableRef, ExportRef, SiteRef, Transport } from "./src/executor/mod.ts";
 export type { CallSite } from "./src/_callsite.ts";
 export * from "./src/broadcast/mod.ts";
+export * from "./src/security/mod.ts";
 export * from "./src/validation/mod.ts";
 export * from "./src/streaming/mod.ts";
 export type { AddOpenApiOptions } from "./src/config/openapi.ts";

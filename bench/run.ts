@@ -19,6 +19,7 @@ const SUITES: Record<string, () => Promise<Suite>> = {
   executor: () => import("./executor/mod.ts"),
   websocket: () => import("./websocket/mod.ts"),
   serve: () => import("./serve/mod.ts"),
+  security: () => import("./security/mod.ts"),
   data: () => import("./data/mod.ts"),
   sessions: () => import("./sessions/mod.ts"),
 };

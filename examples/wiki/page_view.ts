@@ -1,13 +1,13 @@
 /**
- * The wiki's one legacy view: a plain (blocking) function that reads the page file and
- * renders its Markdown synchronously. It runs in an executor worker, where
- * `request.session` is the session itself (no `await`): it pops the flash messages the
- * async views left, and reads who is logged in.
+ * The wiki's legacy views: plain (blocking) functions run in an executor worker. The page
+ * view reads the page file and renders its Markdown synchronously; `request.session`,
+ * `request.authenticatedUserid` and `request.hasPermission()` are plain values there,
+ * fetched from the main isolate.
  *
  * @module
  */
 
-import { HTTPFound, HTTPNotFound, type PyramidRequest } from "@aio/pyramid";
+import { HTTPFound, HTTPNotFound, type PermitsResult, type PyramidRequest } from "@aio/pyramid";
 import { PAGE_NAME, readPageSync } from "./pages.ts";
 import { renderMarkdown } from "./markdown.ts";
 
@@ -16,12 +16,13 @@ export interface PageInfo {
   name: string;
   content: string;
   editUrl: string;
-  user: string | null;
+  canEdit: boolean;
+  user: unknown;
   messages: unknown[];
   errors: unknown[];
 }
 
-/** `/{pagename}`: a page, rendered; a missing page sends editors to create it. */
+/** `/{pagename}`: a page, rendered; a missing page sends visitors to create it. */
 export function viewPage(request: PyramidRequest): PageInfo | HTTPFound {
   const name = request.matchdict.pagename;
   if (!PAGE_NAME.test(name)) throw new HTTPNotFound({ detail: `'${name}' is not a page name.` });
@@ -44,8 +45,18 @@ export function viewPage(request: PyramidRequest): PageInfo | HTTPFound {
     name,
     content,
     editUrl: request.routePath("edit_page", { parts: { pagename: name } }),
-    user: session.get<string>("userid") ?? null,
+    canEdit: (request.hasPermission("edit") as PermitsResult).allowed,
+    user: request.authenticatedUserid,
     messages: session.popFlash(),
     errors: session.popFlash("error"),
+  };
+}
+
+/** `/whoami`: who the request is, as the security policy sees it (JSON). */
+export function whoami(request: PyramidRequest) {
+  return {
+    userid: request.authenticatedUserid,
+    principals: request.effectivePrincipals,
+    canEdit: (request.hasPermission("edit") as PermitsResult).allowed,
   };
 }

@@ -1,26 +1,25 @@
 /**
- * The wiki's async views: editing and adding pages, logging in and out. They run on the
- * event loop, `await request.session` for the user and the flash messages, and their forms
- * carry the CSRF token (`request.csrfToken` in the templates); the `csrf_view` deriver
- * refuses POSTs without it (400).
- *
- * Login is deliberately minimal (two users, the user id in the session): the security
- * policies of `@aio/pyramid` can take over once the app uses them.
+ * The wiki's async views: editing and adding pages (editors only: `permission: "edit"`),
+ * logging in and out, and the forbidden view. They run on the event loop, `await
+ * request.session` for the flash messages, and their forms carry the CSRF token
+ * (`request.csrfToken` in the templates); the `csrf_view` deriver refuses POSTs without it
+ * (400), and `secured_view` refuses editing to anyone but editors.
  *
  * @module
  */
 
 import {
+  forget,
+  type HTTPForbidden,
   HTTPFound,
   HTTPNotFound,
   HTTPSeeOther,
-  type ISession,
+  type PermitsResult,
   type PyramidRequest,
+  remember,
 } from "@aio/pyramid";
 import { PAGE_NAME, readPage, writePage } from "./pages.ts";
-
-/** The tutorial's users (login → password). */
-export const USERS: Readonly<Record<string, string>> = { editor: "editor", basic: "basic" };
+import type { Wiki } from "./security.ts";
 
 function dataDir(request: PyramidRequest): string {
   return String(request.settings["wiki.data_dir"]);
@@ -32,6 +31,10 @@ function pageName(request: PyramidRequest): string {
   return name;
 }
 
+function pagePath(request: PyramidRequest, name: string): string {
+  return request.routePath("view_page", { parts: { pagename: name } });
+}
+
 /** Where to go after logging in: a path on this site only (no open redirects). */
 function safeTarget(value: unknown, fallback: string): string {
   const target = typeof value === "string" ? value : "";
@@ -40,17 +43,9 @@ function safeTarget(value: unknown, fallback: string): string {
     : fallback;
 }
 
-function needLogin(request: PyramidRequest, session: ISession): HTTPFound {
-  session.flash("Log in to edit pages.", { queue: "error" });
-  const cameFrom = encodeURIComponent(request.pathname);
-  return new HTTPFound({ location: `${request.routePath("login")}?came_from=${cameFrom}` });
-}
-
 /** `/`: the front page. */
 export async function home(request: PyramidRequest): Promise<HTTPFound> {
-  return new HTTPFound({
-    location: request.routePath("view_page", { parts: { pagename: "FrontPage" } }),
-  });
+  return new HTTPFound({ location: pagePath(request, "FrontPage") });
 }
 
 /** What the edit and add templates show. */
@@ -58,17 +53,15 @@ export interface EditInfo {
   name: string;
   body: string;
   action: string;
-  user: string;
+  user: unknown;
   messages: unknown[];
   errors: unknown[];
 }
 
-/** `/{pagename}/edit_page`: the form, and saving it. */
+/** `/{pagename}/edit_page` (editors): the form, and saving it. */
 export async function editPage(request: PyramidRequest): Promise<EditInfo | HTTPFound> {
   const session = await request.session;
-  const user = session.get<string>("userid");
   const name = pageName(request);
-  if (!user) return needLogin(request, session);
   const current = await readPage(dataDir(request), name);
   if (current === undefined) {
     return new HTTPFound({
@@ -78,26 +71,22 @@ export async function editPage(request: PyramidRequest): Promise<EditInfo | HTTP
   if (request.method === "POST") {
     await writePage(dataDir(request), name, String(request.POST.get("body") ?? ""));
     session.flash(`Saved ${name}.`);
-    return new HTTPSeeOther({
-      location: request.routePath("view_page", { parts: { pagename: name } }),
-    });
+    return new HTTPSeeOther({ location: pagePath(request, name) });
   }
   return {
     name,
     body: current,
     action: request.routePath("edit_page", { parts: { pagename: name } }),
-    user,
+    user: await request.authenticatedUserid,
     messages: session.popFlash(),
     errors: session.popFlash("error"),
   };
 }
 
-/** `/add_page/{pagename}`: a new page. */
+/** `/add_page/{pagename}` (editors): a new page. */
 export async function addPage(request: PyramidRequest): Promise<EditInfo | HTTPFound> {
   const session = await request.session;
-  const user = session.get<string>("userid");
   const name = pageName(request);
-  if (!user) return needLogin(request, session);
   if ((await readPage(dataDir(request), name)) !== undefined) {
     return new HTTPFound({
       location: request.routePath("edit_page", { parts: { pagename: name } }),
@@ -106,15 +95,13 @@ export async function addPage(request: PyramidRequest): Promise<EditInfo | HTTPF
   if (request.method === "POST") {
     await writePage(dataDir(request), name, String(request.POST.get("body") ?? ""));
     session.flash(`Created ${name}.`);
-    return new HTTPSeeOther({
-      location: request.routePath("view_page", { parts: { pagename: name } }),
-    });
+    return new HTTPSeeOther({ location: pagePath(request, name) });
   }
   return {
     name,
     body: "",
     action: request.routePath("add_page", { parts: { pagename: name } }),
-    user,
+    user: await request.authenticatedUserid,
     messages: session.popFlash(),
     errors: session.popFlash("error"),
   };
@@ -124,41 +111,76 @@ export async function addPage(request: PyramidRequest): Promise<EditInfo | HTTPF
 export interface LoginInfo {
   login: string;
   cameFrom: string;
+  user: unknown;
   errors: unknown[];
   messages: unknown[];
 }
 
-/** `/login`: the form, and checking it. A new session on success (no session fixation). */
+/**
+ * `/login`: the form, and checking it. On success: a new session (no session fixation),
+ * a new CSRF token, the auth_tkt cookie (`remember`), and back to where the user was.
+ */
 export async function login(request: PyramidRequest): Promise<LoginInfo | HTTPSeeOther> {
   const session = await request.session;
-  const fallback = request.routePath("view_page", { parts: { pagename: "FrontPage" } });
-  const cameFrom = safeTarget(request.params.get("came_from"), fallback);
+  const cameFrom = safeTarget(request.params.get("came_from"), pagePath(request, "FrontPage"));
   const name = String(request.POST.get("login") ?? "");
+  const errors: unknown[] = session.popFlash("error");
   if (request.method === "POST") {
     const password = String(request.POST.get("password") ?? "");
-    if (Object.hasOwn(USERS, name) && USERS[name] === password) {
+    if (await (request.root as Wiki).checkPassword(name, password)) {
       session.invalidate();
-      session.set("userid", name);
       session.newCsrfToken();
       session.flash(`Welcome, ${name}.`);
-      return new HTTPSeeOther({ location: cameFrom });
+      return new HTTPSeeOther({ location: cameFrom, headers: await remember(request, name) });
     }
-    session.flash("Failed login.", { queue: "error" });
+    request.response.status = 400;
+    errors.push("Wrong login or password.");
   }
   return {
     login: name,
     cameFrom,
-    errors: session.popFlash("error"),
+    user: await request.authenticatedUserid,
+    errors,
     messages: session.popFlash(),
   };
 }
 
-/** `/logout` (POST, with the token): forget the user. */
+/** `/logout` (POST, with the token): forget the user and their session. */
 export async function logout(request: PyramidRequest): Promise<HTTPSeeOther> {
   const session = await request.session;
   session.invalidate();
   session.flash("Logged out.");
   return new HTTPSeeOther({
-    location: request.routePath("view_page", { parts: { pagename: "FrontPage" } }),
+    location: pagePath(request, "FrontPage"),
+    headers: await forget(request),
   });
+}
+
+/** What the forbidden template shows. */
+export interface ForbiddenInfo {
+  user: unknown;
+  permission: string;
+  messages: unknown[];
+  errors: unknown[];
+}
+
+/** Anonymous visitors are sent to log in; logged-in users learn why they were refused. */
+export async function forbidden(request: PyramidRequest): Promise<ForbiddenInfo | HTTPSeeOther> {
+  const session = await request.session;
+  const user = await request.authenticatedUserid;
+  if (user === null) {
+    session.flash("Log in to edit pages.", { queue: "error" });
+    const cameFrom = encodeURIComponent(request.pathname);
+    return new HTTPSeeOther({ location: `${request.routePath("login")}?came_from=${cameFrom}` });
+  }
+  const result = (request.exception as HTTPForbidden).result as
+    | (PermitsResult & { permission?: string })
+    | undefined;
+  request.response.status = 403;
+  return {
+    user,
+    permission: result?.permission ?? "do that",
+    messages: [],
+    errors: [],
+  };
 }

@@ -32,6 +32,16 @@ import { addView, type ViewOptions } from "./views.ts";
 import { addTween, type TweenFactory, type TweenOptions } from "./tweens.ts";
 import { addBuiltinRenderers, addRenderer } from "./rendering.ts";
 import { orderByHints } from "./ordering.ts";
+import {
+  SECURITY_CHECK,
+  setAuthenticationPolicy,
+  setAuthorizationPolicy,
+  setDefaultPermission,
+  setSecurityPolicy,
+} from "./security.ts";
+import type { SecurityPolicy } from "../security/security_policy.ts";
+import type { AuthenticationPolicy } from "../security/callback_policy.ts";
+import type { AuthorizationPolicy } from "../security/acl.ts";
 import type { SessionFactory } from "../session/mod.ts";
 import type { CsrfOptions, CSRFStoragePolicy } from "../csrf/mod.ts";
 import { setCsrfStoragePolicy, setDefaultCsrfOptions, setSessionFactory } from "./sessions.ts";
@@ -452,6 +462,28 @@ export class CoreConfigurator {
       await Promise.all(pending);
     }
     return await buildApp(this.registry);
+  }
+
+  /** Sets a Pyramid 2 security policy (`identity`, `authenticatedUserid`, `permits`, `remember`, `forget`). */
+  setSecurityPolicy(policy: SecurityPolicy): void {
+    setSecurityPolicy(this.registry, policy);
+  }
+
+  /** Sets the Pyramid 1 authentication policy (paired with the authorization policy). */
+  setAuthenticationPolicy(policy: AuthenticationPolicy): void {
+    setAuthenticationPolicy(this.registry, policy);
+    this.addExtension(SECURITY_CHECK);
+  }
+
+  /** Sets the Pyramid 1 authorization policy (paired with the authentication policy). */
+  setAuthorizationPolicy(policy: AuthorizationPolicy): void {
+    setAuthorizationPolicy(this.registry, policy);
+    this.addExtension(SECURITY_CHECK);
+  }
+
+  /** Sets the permission views registered without one require (`NO_PERMISSION_REQUIRED` opts out). */
+  setDefaultPermission(permission: string): void {
+    setDefaultPermission(this.registry, permission);
   }
 
   /**

@@ -23,8 +23,8 @@ import {
   mappedView,
   owrappedView,
   renderedView,
-  securedView,
 } from "../views/builtin_derivers.ts";
+import { securedView } from "../security/secured_view.ts";
 
 function isLazy(view: unknown): view is LazyView {
   return typeof view === "object" && view !== null && "moduleUrl" in view;

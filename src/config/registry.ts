@@ -16,6 +16,9 @@ import type { Predicate } from "../views/predicates.ts";
 import type { TweenFactory, TweenOptions } from "./tweens.ts";
 import type { ViewDeriverRegistration } from "./view_derivers.ts";
 import type { AppExtension } from "../extension.ts";
+import type { SecurityPolicy } from "../security/security_policy.ts";
+import type { AuthenticationPolicy } from "../security/callback_policy.ts";
+import type { AuthorizationPolicy } from "../security/acl.ts";
 import type { SessionFactory } from "../session/mod.ts";
 import type { CsrfOptions, CSRFStoragePolicy } from "../csrf/mod.ts";
 
@@ -199,6 +202,14 @@ export class Registry implements AppContext {
   executor: ExecutorSettings;
   /** Module URLs the configurator has seen (scanned, included, caller modules). */
   knownModules: Set<string> = new Set();
+  /** The security policy: set directly, or made from an authentication + authorization pair. */
+  securityPolicy: SecurityPolicy | undefined;
+  /** The Pyramid 1 authentication policy, when one was set. */
+  authenticationPolicy: AuthenticationPolicy | undefined;
+  /** The Pyramid 1 authorization policy, when one was set. */
+  authorizationPolicy: AuthorizationPolicy | undefined;
+  /** The permission views registered without one require (`config.setDefaultPermission`). */
+  defaultPermission: string | undefined;
   /** Makes `request.session` (`config.setSessionFactory`). */
   sessionFactory: SessionFactory | undefined;
   /** CSRF defaults (`config.setDefaultCsrfOptions`). */

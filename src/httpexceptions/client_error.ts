@@ -77,10 +77,16 @@ export class HTTPPaymentRequired extends HTTPClientError {
  * ```
  */
 export class HTTPForbidden extends HTTPClientError {
+  /**
+   * Why access was denied, when a permission check raised this: the `ACLDenied` (or
+   * `Denied`) the security policy answered (Pyramid's `HTTPForbidden.result`).
+   */
+  result: unknown;
   /** Creates the 403 response. */
-  constructor(options?: HTTPExceptionOptions) {
+  constructor(options?: HTTPExceptionOptions & { result?: unknown }) {
     super(options);
     setStatus(this, 403, "Forbidden", "Access was denied to this resource.");
+    this.result = options?.result;
   }
 }
 

@@ -18,6 +18,8 @@ import { boundedBodyStream } from "../streaming/body_stream.ts";
 import { ResponseDraft } from "./response_draft.ts";
 import { buildRoutePath, buildRouteUrl, findStaticUrl, type UrlOptions } from "./_urls.ts";
 import { resourceUrl } from "../traversal/mod.ts";
+import { requestHasPermission, securityProperty } from "../security/request_api.ts";
+import type { PermitsResult } from "../security/results.ts";
 
 const EMPTY_MATCHDICT: Readonly<Record<string, string>> = Object.freeze({});
 const EMPTY_FORM = new MultiDict<FormValue>();
@@ -111,6 +113,7 @@ export class PyramidRequest {
     | undefined = undefined;
 
   #url: URL | undefined;
+  #headers: Headers | undefined;
   #path: string | undefined;
   #pathname: string | undefined;
   #body: Uint8Array<ArrayBuffer> | undefined;
@@ -144,9 +147,18 @@ export class PyramidRequest {
   get parsedUrl(): URL {
     return this.#url ??= new URL(this.raw.url);
   }
-  /** The request headers. */
+  /** The request headers (still readable after a websocket upgrade; see {@linkcode keepHeaders}). */
   get headers(): Headers {
-    return this.raw.headers;
+    return this.#headers ?? this.raw.headers;
+  }
+
+  /**
+   * Copies the headers so they stay readable after the connection is upgraded to a
+   * websocket: Deno closes the Web `Request` then, and reading its headers throws. The
+   * websocket mapper calls this just before upgrading.
+   */
+  keepHeaders(): void {
+    this.#headers ??= new Headers(this.raw.headers);
   }
   /** The path, still percent-encoded. */
   get pathname(): string {
@@ -175,7 +187,7 @@ export class PyramidRequest {
   }
   /** Host (and port) the client asked for. */
   get host(): string {
-    return this.raw.headers.get("host") ?? this.parsedUrl.host;
+    return this.headers.get("host") ?? this.parsedUrl.host;
   }
   /** `http` or `https`. */
   get scheme(): string {
@@ -187,7 +199,7 @@ export class PyramidRequest {
   }
   /** Whether the request says it came from XMLHttpRequest. */
   get isXhr(): boolean {
-    return this.raw.headers.get("x-requested-with") === "XMLHttpRequest";
+    return this.headers.get("x-requested-with") === "XMLHttpRequest";
   }
   /** The application settings (frozen). */
   get settings(): Settings {
@@ -266,7 +278,7 @@ export class PyramidRequest {
   /** Cookies sent by the client. */
   get cookies(): Readonly<Record<string, string>> {
     if (this.#cookies) return this.#cookies;
-    const header = this.raw.headers.get("cookie");
+    const header = this.headers.get("cookie");
     return this.#cookies = header ? parseCookies(header) : {};
   }
 
@@ -435,5 +447,33 @@ export class PyramidRequest {
       // As Pyramid: the proxy's virtual root is left out of the URLs it will add it back to.
       virtualRootPath: this.raw.headers.get("x-vhm-root") ?? undefined,
     });
+  }
+
+  // Security (Pyramid's request.identity & co.). Each may do I/O through the security
+  // policy: a Promise in async code, the value itself in a blocking view.
+
+  /** The security policy's identity for this request, or null when anonymous. */
+  get identity(): Promise<unknown> | unknown {
+    return securityProperty(this, "identity");
+  }
+  /** The authenticated userid, or null. */
+  get authenticatedUserid(): Promise<unknown> | unknown {
+    return securityProperty(this, "authenticatedUserid");
+  }
+  /** The claimed (not verified) userid, or null; Pyramid 2 policies: the authenticated one. */
+  get unauthenticatedUserid(): Promise<unknown> | unknown {
+    return securityProperty(this, "unauthenticatedUserid");
+  }
+  /** The principals of the request (`[Everyone]` unless a Pyramid 1 policy says more). */
+  get effectivePrincipals(): Promise<string[]> | string[] {
+    return securityProperty(this, "effectivePrincipals") as Promise<string[]> | string[];
+  }
+  /** Whether a user is authenticated. */
+  get isAuthenticated(): Promise<boolean> | boolean {
+    return securityProperty(this, "isAuthenticated") as Promise<boolean> | boolean;
+  }
+  /** Whether the request holds `permission` on `context` (default: `request.context`). */
+  hasPermission(permission: string, context?: unknown): Promise<PermitsResult> | PermitsResult {
+    return requestHasPermission(this, permission, context);
   }
 }

@@ -1,6 +1,7 @@
 /**
  * The built-in view derivers. Each is small and reads its own view option; the ones whose
- * policy comes from elsewhere (permission, CSRF) refuse clearly until that policy exists.
+ * policy comes from elsewhere (CSRF) refuse clearly until that policy exists. `secured_view`
+ * lives with the rest of security, in `src/security/secured_view.ts`.
  *
  * @module
  */
@@ -12,24 +13,6 @@ import { type Renderer, toRenderedResponse } from "../rendering/renderer.ts";
 import type { DerivedView, ViewDeriver, ViewDeriverInfo } from "./derivers.ts";
 import type { MappedView } from "./mapper.ts";
 import { type CsrfDerivedView, csrfView as checkingCsrfView } from "../csrf/mod.ts";
-
-/**
- * `secured_view`: a view with a `permission` needs a security policy to check it. Until one
- * is configured a permission would protect nothing, so it is refused at `makeApp()`.
- */
-export const securedView: ViewDeriver = function securedView(view, info) {
-  const permission = info.options.permission;
-  if (permission === undefined || info.isExceptionView) return view;
-  const policy = (info.registry as { securityPolicy?: unknown }).securityPolicy;
-  if (policy === undefined) {
-    throw new ConfigurationError(
-      `The view ${info.name} (at ${info.where}) asks for the permission '${permission}', ` +
-        "but no security policy is configured to enforce it. " +
-        "Set one with config.setSecurityPolicy(), or remove the permission option.",
-    );
-  }
-  return view;
-};
 
 /**
  * `csrf_view`: unsafe requests to views that require CSRF checks must carry the token (and

@@ -229,6 +229,8 @@ export class WebsocketMapper implements ViewMapper {
       }
       const run = prepare(context, request);
       let upgraded: { socket: WebSocket; response: Response };
+      // The view (and security, sessions) may read headers after Deno closes the Request.
+      request.keepHeaders();
       try {
         upgraded = Deno.upgradeWebSocket(request.raw, { idleTimeout });
       } catch {

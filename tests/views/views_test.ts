@@ -433,19 +433,3 @@ Deno.test("views told apart only by custom predicates or same-named context clas
     assert.equal((await call(app, "/two")).text, "second");
   });
 });
-
-Deno.test("a view asking for a permission is refused at makeApp() while no security policy is set", async () => {
-  const config = new Configurator();
-  config.addRoute("admin", "/admin");
-  config.addView(async () => ({ secret: true }), {
-    routeName: "admin",
-    renderer: "json",
-    permission: "edit",
-  });
-  await assert.rejects(
-    () => config.makeApp(),
-    (error: Error) =>
-      error instanceof ConfigurationError && /permission 'edit'/.test(error.message) &&
-      /no security policy/.test(error.message) && /views_test\.ts:\d+:\d+/.test(error.message),
-  );
-});

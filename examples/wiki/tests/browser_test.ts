@@ -64,6 +64,7 @@ Deno.test({
     const app = await main({
       "wiki.data_dir": dataDir,
       "wiki.session_secret": "browser-test-secret-".repeat(4),
+      "wiki.secret": "wiki-browser-test-secret-32-bytes-long",
       "aio.debug": "false",
     });
     await app.ready();
@@ -114,8 +115,8 @@ Deno.test({
         await page.evaluate("document.querySelector('#content strong').textContent"),
         "Chromium",
       );
-      // The cookie is HttpOnly: page script cannot read it.
-      assert.doesNotMatch(await page.evaluate<string>("document.cookie"), /session=/);
+      // The session and auth_tkt cookies are HttpOnly: page script cannot read them.
+      assert.doesNotMatch(await page.evaluate<string>("document.cookie"), /session=|auth_tkt=/);
 
       // A same-origin POST without the token (e.g. injected script) is refused too.
       await page.evaluate(`fetch("/FrontPage/edit_page", {

@@ -1,5 +1,6 @@
 // The wiki over a real socket: read as a visitor, log in, edit (async view), see the page
-// and the flash message (blocking view), forged and token-less POSTs refused with 400.
+// and the flash message (blocking view), forged and token-less POSTs refused with 400; a
+// reader gets 403 on editing; the blocking /whoami sees the same user.
 import assert from "node:assert/strict";
 import { main } from "../app.ts";
 
@@ -47,6 +48,7 @@ export async function withWiki(
   const app = await main({
     "wiki.data_dir": dataDir,
     "wiki.session_secret": SECRET,
+    "wiki.secret": "wiki-test-auth-tkt-secret-32-bytes-long",
     "aio.debug": "false",
     ...settings,
   });
@@ -75,7 +77,7 @@ Deno.test("wiki: visitors read, editors log in and edit, flash messages show", a
 
     // Editing needs a login: sent to the login page with a flash message.
     const denied = await visitor.fetch("/FrontPage/edit_page");
-    assert.equal(denied.status, 302);
+    assert.equal(denied.status, 303);
     assert.equal(denied.headers.get("location"), "/login?came_from=%2FFrontPage%2Fedit_page");
     await denied.body?.cancel();
     const loginPage = await visitor.text("/login?came_from=%2FFrontPage%2Fedit_page");
@@ -87,8 +89,9 @@ Deno.test("wiki: visitors read, editors log in and edit, flash messages show", a
       login: "editor",
       password: "nope",
     });
-    assert.equal(wrong.status, 200);
-    assert.match(await wrong.text(), /Failed login\./);
+    assert.equal(wrong.status, 400);
+    assert.match(await wrong.text(), /Wrong login or password\./);
+    assert.equal(visitor.cookies.has("auth_tkt"), false, "no ticket for a wrong password");
 
     const good = await visitor.post("/login", {
       csrf_token: loginToken,
@@ -98,6 +101,10 @@ Deno.test("wiki: visitors read, editors log in and edit, flash messages show", a
     });
     assert.equal(good.status, 303);
     assert.equal(good.headers.get("location"), "/FrontPage/edit_page");
+    assert.ok(
+      good.headers.getSetCookie().some((c) => /^auth_tkt=.*HttpOnly/.test(c)),
+      "the AuthTkt cookie is set, HttpOnly",
+    );
     await good.body?.cancel();
 
     const form = await visitor.text("/FrontPage/edit_page");
@@ -115,6 +122,12 @@ Deno.test("wiki: visitors read, editors log in and edit, flash messages show", a
     assert.match(page, /<h1>Front<\/h1>/);
     assert.match(page, /&lt;script&gt;/, "page text is escaped");
     assert.match(page, /Logged in as <b>editor<\/b>/);
+    assert.match(page, /id="edit-link"/);
+    assert.deepEqual(await (await visitor.fetch("/whoami")).json(), {
+      userid: "editor",
+      principals: ["system.Everyone", "system.Authenticated", "editor", "group:editors"],
+      canEdit: true,
+    });
     assert.doesNotMatch(await visitor.text("/FrontPage"), /Saved FrontPage/, "flash shown once");
     assert.match(await Deno.readTextFile(`${dataDir}/FrontPage.md`), /Edited in a \*\*test\*\*/);
 
@@ -140,6 +153,10 @@ Deno.test("wiki: visitors read, editors log in and edit, flash messages show", a
     const after = await visitor.text("/FrontPage");
     assert.match(after, /Logged out\./);
     assert.match(after, /id="login-link"/);
+    assert.equal(visitor.cookies.has("auth_tkt"), false, "logout forgot the ticket");
+    const again = await visitor.fetch("/FrontPage/edit_page");
+    assert.equal(again.status, 303, "editing needs a login again");
+    await again.body?.cancel();
   });
 });
 
@@ -184,12 +201,16 @@ Deno.test("wiki: forged POSTs (no token, wrong token, another session's) get 400
 
 Deno.test("wiki: bad page names and open redirects are refused", async () => {
   await withWiki(async (base) => {
-    const browser = new Browser(base);
+    const editor = new Browser(base);
+    const token = tokenIn(await editor.text("/login"));
+    await (await editor.post("/login", { csrf_token: token, login: "editor", password: "editor" }))
+      .body?.cancel();
     for (const path of ["/..%2Fetc", "/a.b", "/add_page/a.b", "/x%00y/edit_page"]) {
-      const response = await browser.fetch(path);
+      const response = await editor.fetch(path);
       assert.equal(response.status, 404, path);
       assert.match(await response.text(), /is not a page name|No route matches/);
     }
+    const browser = new Browser(base);
     const loginToken = tokenIn(await browser.text("/login"));
     const redirect = await browser.post("/login", {
       csrf_token: loginToken,
@@ -199,6 +220,34 @@ Deno.test("wiki: bad page names and open redirects are refused", async () => {
     });
     assert.equal(redirect.headers.get("location"), "/FrontPage");
     await redirect.body?.cancel();
-    assert.equal((await browser.fetch("/NoSuchPage/edit_page")).status, 302);
+  });
+});
+
+Deno.test("wiki: a reader who is logged in gets 403 on editing, and may still read", async () => {
+  await withWiki(async (base, dataDir) => {
+    const basic = new Browser(base);
+    const token = tokenIn(await basic.text("/login"));
+    const login = await basic.post("/login", {
+      csrf_token: token,
+      login: "basic",
+      password: "basic",
+    });
+    assert.equal(login.status, 303);
+    await login.body?.cancel();
+    const edit = await basic.fetch("/FrontPage/edit_page");
+    assert.equal(edit.status, 403);
+    assert.match(await edit.text(), /basic may not edit here: only editors can\./);
+    const pageToken = tokenIn(await basic.text("/FrontPage"));
+    const before = await Deno.readTextFile(`${dataDir}/FrontPage.md`);
+    const saved = await basic.post("/FrontPage/edit_page", {
+      csrf_token: pageToken,
+      body: "vandalism",
+    });
+    assert.equal(saved.status, 403, "a valid token does not make a reader an editor");
+    await saved.body?.cancel();
+    assert.equal(await Deno.readTextFile(`${dataDir}/FrontPage.md`), before);
+    const page = await basic.text("/FrontPage");
+    assert.doesNotMatch(page, /id="edit-link"/);
+    assert.equal((await (await basic.fetch("/whoami")).json()).canEdit, false);
   });
 });
