@@ -251,3 +251,25 @@ Deno.test("wiki: a reader who is logged in gets 403 on editing, and may still re
     assert.equal((await (await basic.fetch("/whoami")).json()).canEdit, false);
   });
 });
+
+Deno.test("wiki: a tampered login ticket is anonymous; the server keeps serving", async () => {
+  await withWiki(async (base) => {
+    const mallory = new Browser(base);
+    const token = tokenIn(await mallory.text("/login"));
+    await (await mallory.post("/login", { csrf_token: token, login: "basic", password: "basic" }))
+      .body?.cancel();
+    const ticket = mallory.cookies.get("auth_tkt")!;
+    const who64 = btoa("basic").replace(/=+$/, "");
+    assert.ok(ticket.includes(who64), `the ticket names its user: ${ticket}`);
+    // Turn basic's ticket into editor's: the signature no longer matches.
+    mallory.cookies.set("auth_tkt", ticket.replace(who64, btoa("editor").replace(/=+$/, "")));
+    const edit = await mallory.fetch("/FrontPage/edit_page");
+    assert.equal(edit.status, 303, "anonymous again: sent to log in");
+    await edit.body?.cancel();
+    mallory.cookies.set("auth_tkt", "\u00ff".repeat(10));
+    const who = await mallory.fetch("/whoami");
+    assert.equal(who.status, 200);
+    assert.equal((await who.json()).userid, null);
+    assert.equal((await mallory.fetch("/FrontPage")).status, 200);
+  });
+});
