@@ -391,13 +391,23 @@ Deno.test("a websocket upgrade from a foreign Origin is refused when CSRF checki
       await ws.send(message);
     }
   }
-  for (const requireCsrf of [true, false]) {
-    const config = new Configurator({ settings: { "aio.debug": "false" } });
+  for (
+    const [requireCsrf, view] of [
+      [true, echo],
+      [false, echo],
+      [true, `${VIEWS}#blockingEcho`],
+    ] as const
+  ) {
+    const config = new Configurator({
+      // Each accepted blocking upgrade holds a worker until the server sees the socket close.
+      settings: { "aio.debug": "false", "aio.executor.max_workers": 5 },
+    });
     config.setSessionFactory(SignedCookieSessionFactory(SECRET));
     config.setDefaultCsrfOptions({ requireCsrf, trustedOrigins: ["friend.example"] });
     config.addRoute("ws", "/ws");
-    config.addView(echo, { routeName: "ws", mapper: WebsocketMapper });
+    config.addView(view, { routeName: "ws", mapper: WebsocketMapper });
     const app = await config.makeApp();
+    await app.ready();
     const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, app.fetch);
     const port = server.addr.port;
     try {
