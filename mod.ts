@@ -163,3 +163,5 @@ export * from "./src/security/mod.ts";
 export * from "./src/validation/mod.ts";
 export * from "./src/streaming/mod.ts";
 export type { AddOpenApiOptions } from "./src/config/openapi.ts";
+export * from "./src/session/mod.ts";
+export * from "./src/csrf/mod.ts";

@@ -21,6 +21,7 @@ const SUITES: Record<string, () => Promise<Suite>> = {
   serve: () => import("./serve/mod.ts"),
   security: () => import("./security/mod.ts"),
   data: () => import("./data/mod.ts"),
+  sessions: () => import("./sessions/mod.ts"),
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -42,6 +42,9 @@ import {
 import type { SecurityPolicy } from "../security/security_policy.ts";
 import type { AuthenticationPolicy } from "../security/callback_policy.ts";
 import type { AuthorizationPolicy } from "../security/acl.ts";
+import type { SessionFactory } from "../session/mod.ts";
+import type { CsrfOptions, CSRFStoragePolicy } from "../csrf/mod.ts";
+import { setCsrfStoragePolicy, setDefaultCsrfOptions, setSessionFactory } from "./sessions.ts";
 
 /** Options for `new Configurator()`. */
 export interface ConfiguratorOptions {
@@ -505,6 +508,21 @@ export class CoreConfigurator {
     const routeName = options.routeName ?? "openapi";
     this.addRoute(routeName, options.path ?? "/openapi.json");
     this.addView(openApiView(options), { routeName, requestMethod: "GET" });
+  }
+
+  /** Sets the session factory behind `request.session` (see {@linkcode SignedCookieSessionFactory}). */
+  setSessionFactory(factory: SessionFactory): void {
+    setSessionFactory(this.registry, factory);
+  }
+
+  /** Sets the CSRF defaults; `requireCsrf` (default true) makes every view check unsafe requests. */
+  setDefaultCsrfOptions(options: CsrfOptions = {}): void {
+    setDefaultCsrfOptions(this.registry, options);
+  }
+
+  /** Sets where CSRF tokens are kept (default: the session). */
+  setCsrfStoragePolicy(policy: CSRFStoragePolicy): void {
+    setCsrfStoragePolicy(this.registry, policy);
   }
 }
 

@@ -19,6 +19,8 @@ import type { AppExtension } from "../extension.ts";
 import type { SecurityPolicy } from "../security/security_policy.ts";
 import type { AuthenticationPolicy } from "../security/callback_policy.ts";
 import type { AuthorizationPolicy } from "../security/acl.ts";
+import type { SessionFactory } from "../session/mod.ts";
+import type { CsrfOptions, CSRFStoragePolicy } from "../csrf/mod.ts";
 
 /** Builds the root resource for a request (Pyramid's root factory). */
 export type RootFactory = (request: PyramidRequest) => unknown | Promise<unknown>;
@@ -208,6 +210,12 @@ export class Registry implements AppContext {
   authorizationPolicy: AuthorizationPolicy | undefined;
   /** The permission views registered without one require (`config.setDefaultPermission`). */
   defaultPermission: string | undefined;
+  /** Makes `request.session` (`config.setSessionFactory`). */
+  sessionFactory: SessionFactory | undefined;
+  /** CSRF defaults (`config.setDefaultCsrfOptions`). */
+  csrfOptions: CsrfOptions | undefined;
+  /** Where CSRF tokens live (`config.setCsrfStoragePolicy`); the session's token otherwise. */
+  csrfStoragePolicy: CSRFStoragePolicy | undefined;
   #utilities = new Map<UtilityKey<unknown>, unknown>();
 
   /** Creates a registry over frozen settings. */

@@ -9,6 +9,8 @@
 import { parse as parseCookies } from "@hono/hono/utils/cookie";
 import { HTTPBadRequest } from "../httpexceptions.ts";
 import type { Registry, Route } from "../config/registry.ts";
+import { type RequestSession, requestSession } from "../session/mod.ts";
+import { requestCsrfToken } from "../csrf/mod.ts";
 import type { Settings } from "../config/settings.ts";
 import { type FormValue, MultiDict } from "./multidict.ts";
 import { readBoundedBody } from "./body.ts";
@@ -124,6 +126,7 @@ export class PyramidRequest {
   #cookies: Record<string, string> | undefined;
   #response: ResponseDraft | undefined;
   #streamed = false;
+  #session: RequestSession | undefined;
 
   /** Wraps a Web request for the given registry. */
   constructor(raw: Request, registry: Registry, info?: RequestInfo) {
@@ -277,6 +280,23 @@ export class PyramidRequest {
     if (this.#cookies) return this.#cookies;
     const header = this.headers.get("cookie");
     return this.#cookies = header ? parseCookies(header) : {};
+  }
+
+  /**
+   * The session (`config.setSessionFactory()`), loaded on first use: in async views a
+   * Promise of it (`const session = await request.session`), in blocking views the session
+   * itself. Without a session factory, awaiting it rejects saying how to configure one.
+   */
+  get session(): RequestSession {
+    return this.#session ??= requestSession(this);
+  }
+
+  /**
+   * The CSRF token as a string, for templates: there once the session is loaded in this
+   * request (in blocking views and with `CookieCSRFStoragePolicy`, always).
+   */
+  get csrfToken(): string {
+    return requestCsrfToken(this);
   }
 
   /** Status, headers and cookies the renderer applies to the response. */

@@ -157,7 +157,10 @@ export function makeRequestHandler(tables: RequestHandlerTables): Handler {
           for (const callback of request.responseCallbacks) await callback(request, response);
         } catch (error) {
           logError("A response callback failed", error, request);
-          response = internalError(error, request, registry);
+          // An HTTP exception says what to answer (a session store that is away: 503).
+          response = error instanceof HTTPException
+            ? error.toResponse({ accept: request.headers.get("accept"), method: request.method })
+            : internalError(error, request, registry);
         }
       }
       if (notifyResponse) {
@@ -237,9 +240,10 @@ export async function renderError(
   registry: Registry,
 ): Promise<Response> {
   for (const translate of registry.errorTranslators) error = translate(error, request);
+  // Set for every error, so response callbacks know (a session's setOnException: false).
+  request.exception = error;
   const view = views?.exceptionView(error, request);
   if (view) {
-    request.exception = error;
     // An exception view answers with the exception's status unless it sets its own
     // (Pyramid would answer 200 here, a well-known trap for not-found views).
     if (error instanceof HTTPException && !request.hasResponseDraft) {

@@ -12,18 +12,14 @@ import type { PyramidRequest } from "../request/request.ts";
 import { type Renderer, toRenderedResponse } from "../rendering/renderer.ts";
 import type { DerivedView, ViewDeriver, ViewDeriverInfo } from "./derivers.ts";
 import type { MappedView } from "./mapper.ts";
+import { type CsrfDerivedView, csrfView as checkingCsrfView } from "../csrf/mod.ts";
 
-/** `csrf_view`: `requireCsrf: true` needs a CSRF storage policy; refused until one exists. */
+/**
+ * `csrf_view`: unsafe requests to views that require CSRF checks must carry the token (and
+ * on https come from a trusted origin); see `src/csrf/deriver.ts`.
+ */
 export const csrfView: ViewDeriver = function csrfView(view, info) {
-  if (info.options.requireCsrf !== true || info.isExceptionView) return view;
-  const policy = (info.registry as { csrfStoragePolicy?: unknown }).csrfStoragePolicy;
-  if (policy === undefined) {
-    throw new ConfigurationError(
-      `The view ${info.name} (at ${info.where}) sets requireCsrf, but no session factory or ` +
-        "CSRF storage policy is configured to check tokens against. Configure sessions first.",
-    );
-  }
-  return view;
+  return checkingCsrfView(view as unknown as CsrfDerivedView, info) as unknown as DerivedView;
 };
 
 /** `owrapped_view`: Pyramid's wrapper views; kept as an ordering anchor. */

@@ -1,92 +1,154 @@
-// The wiki in a real browser: headless Chromium follows the redirect to the login form,
-// logs in, lands on the editors-only page it asked for, saves an edit and logs out — and the
-// auth_tkt cookie it holds is invisible to page scripts (HttpOnly). Chromium is installed
-// from Debian when missing; where that is impossible the test is ignored with the reason.
+// The wiki in Debian's headless Chromium: log in, edit a page, see the flash message; then
+// a page on another origin forges a POST to the wiki (the browser sends the wiki's cookie
+// along) and gets 400, and the page is unchanged.
 import assert from "node:assert/strict";
 import { main } from "../app.ts";
 import { Browser, ensureChromium } from "../../../tests/_chromium.ts";
-
-const unavailable = await ensureChromium();
-if (unavailable) console.log(`ignoring the wiki browser test: ${unavailable}`);
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Polls `expression` in the page until it is truthy (navigations in between are retried). */
-async function waitFor(page: Browser, expression: string, what: string): Promise<unknown> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    try {
-      const value = await page.evaluate(expression);
-      if (value) return value;
-    } catch { /* the page is navigating */ }
-    if (Date.now() > deadline) {
-      const where = await page.evaluate("location.href").catch(() => "?");
-      throw new Error(`timed out waiting for ${what} (at ${where})`);
+/** The page under test: the shared Browser plus waiting for conditions. */
+class Page {
+  constructor(readonly browser: Browser) {}
+  evaluate<T = unknown>(expression: string): Promise<T> {
+    return this.browser.evaluate(expression) as Promise<T>;
+  }
+  navigate(url: string): Promise<void> {
+    return this.browser.navigate(url);
+  }
+  /** Waits until `condition` (page script) is true, up to 10 s. */
+  async waitFor(condition: string, what = condition): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      try {
+        if (await this.evaluate<boolean>(`Boolean(${condition})`)) return;
+      } catch {
+        // Mid-navigation the page's context may be gone: try again.
+      }
+      if (Date.now() > deadline) {
+        const body = await this.evaluate<string>("document.body?.innerText ?? ''").catch(() => "");
+        throw new Error(
+          `timed out waiting for ${what}; the page shows: ${String(body).slice(0, 500)}`,
+        );
+      }
+      await sleep(50);
     }
-    await sleep(50);
+  }
+  /** Navigates and waits until the document at `url` has loaded. */
+  async goto(url: string): Promise<void> {
+    await this.navigate(url);
+    await this.waitFor(
+      `location.href === ${JSON.stringify(url)} && document.readyState === "complete"`,
+    );
   }
 }
 
+const unavailable = await ensureChromium();
+if (unavailable) console.log(`ignoring the wiki browser test: ${unavailable}`);
+
+// The attacker's page: a form that posts to the wiki as soon as it loads, without a token.
+function evilPage(wiki: string): string {
+  return `<!doctype html><html><body><h1>Free kittens</h1>
+<form id="f" method="post" action="${wiki}/FrontPage/edit_page">
+<input type="hidden" name="body" value="pwned by a forged POST"></form>
+<script>document.getElementById("f").submit();</script></body></html>`;
+}
+
 Deno.test({
-  name: "in Chromium: redirected to log in, back to the edit page, edit saved, logged out",
+  name: "wiki in Chromium: log in, edit, see the flash; a forged POST gets 400",
   ignore: unavailable !== undefined,
   async fn() {
+    const dataDir = await Deno.makeTempDir({ prefix: "aio_wiki_browser_" });
     const app = await main({
-      "aio.debug": "false",
-      "aio.executor.max_workers": "1",
+      "wiki.data_dir": dataDir,
+      "wiki.session_secret": "browser-test-secret-".repeat(4),
       "wiki.secret": "wiki-browser-test-secret-32-bytes-long",
+      "aio.debug": "false",
     });
-    await app.ready?.();
-    const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, app.fetch);
-    const base = `http://127.0.0.1:${server.addr.port}`;
-    let page: Browser | undefined;
+    await app.ready();
+    const wikiServer = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, app.fetch);
+    const wiki = `http://127.0.0.1:${wikiServer.addr.port}`;
+    // Another origin on the same site (another port): the browser sends the wiki's
+    // SameSite=Lax cookie with its POST, so only the token stops it.
+    const evilServer = Deno.serve(
+      { port: 0, hostname: "127.0.0.1", onListen() {} },
+      () => new Response(evilPage(wiki), { headers: { "content-type": "text/html" } }),
+    );
+    const evil = `http://127.0.0.1:${evilServer.addr.port}/`;
+    let page: Page | undefined;
     try {
-      page = await Browser.launch();
-      await page.navigate(`${base}/pages/FrontPage/edit`);
-      await waitFor(
-        page,
-        `location.pathname === "/login" && document.querySelector("input[name=came_from]")?.value === "/pages/FrontPage/edit"`,
-        "the login form",
+      page = new Page(await Browser.launch());
+      await page.goto(`${wiki}/FrontPage`);
+      assert.match(await page.evaluate<string>("document.title"), /FrontPage/);
+
+      // Log in through the form.
+      await page.evaluate(`document.getElementById("login-link").click()`);
+      await page.waitFor(`location.pathname === "/login" && document.getElementById("login")`);
+      await page.evaluate(`
+        document.getElementById("login").value = "editor";
+        document.getElementById("password").value = "editor";
+        document.getElementById("submit").click();`);
+      await page.waitFor(
+        `document.querySelector(".flash")?.textContent === "Welcome, editor."`,
+        "the welcome flash",
+      );
+
+      // Edit the page through the form; the blocking page view shows the flash.
+      await page.evaluate(`document.getElementById("edit-link").click()`);
+      await page.waitFor(
+        `location.pathname === "/FrontPage/edit_page" && document.getElementById("body")`,
       );
       await page.evaluate(`
-          document.querySelector("input[name=login]").value = "ann";
-          document.querySelector("input[name=password]").value = "ann-password";
-          document.querySelector("form[action='/login']").requestSubmit();
-        `);
-      await waitFor(
-        page,
-        `location.pathname === "/pages/FrontPage/edit" && !!document.querySelector("textarea")`,
-        "the edit page after logging in",
+        document.getElementById("body").value = "# Edited\\n\\nChanged in **Chromium**.";
+        document.getElementById("save").click();`);
+      await page.waitFor(
+        `location.pathname === "/FrontPage" && document.querySelector(".flash")?.textContent === "Saved FrontPage."`,
+        "the saved flash",
       );
-      assert.equal(await page.evaluate("document.cookie"), "", "HttpOnly: scripts see no ticket");
-      // The browser still sends it: the blocking /whoami view knows who is asking.
-      await page.evaluate(
-        `fetch("/whoami").then((r) => r.json()).then((j) => { window.whoami = j.userid; })`,
+      assert.equal(
+        await page.evaluate("document.querySelector('#content h1').textContent"),
+        "Edited",
       );
-      assert.equal(await waitFor(page, "window.whoami", "/whoami"), "ann");
-      await page.evaluate(`
-          document.querySelector("textarea").value = "Written in Chromium.";
-          document.querySelector("main form").requestSubmit();
-        `);
-      await waitFor(
-        page,
-        `location.pathname === "/pages/FrontPage" && document.querySelector("article")?.textContent === "Written in Chromium."`,
-        "the saved page",
+      assert.equal(
+        await page.evaluate("document.querySelector('#content strong').textContent"),
+        "Chromium",
       );
-      await page.evaluate(`document.querySelector("nav form").requestSubmit()`);
-      await waitFor(
-        page,
-        `location.pathname === "/" && !!document.querySelector('a[href="/login"]')`,
-        "the index after logging out",
+      // The session and auth_tkt cookies are HttpOnly: page script cannot read them.
+      assert.doesNotMatch(await page.evaluate<string>("document.cookie"), /session=|auth_tkt=/);
+
+      // A same-origin POST without the token (e.g. injected script) is refused too.
+      await page.evaluate(`fetch("/FrontPage/edit_page", {
+          method: "POST", body: new URLSearchParams({ body: "no token" }) })
+        .then((r) => { window.forgedStatus = r.status; })`);
+      await page.waitFor("window.forgedStatus !== undefined", "the same-origin POST");
+      assert.equal(await page.evaluate("window.forgedStatus"), 400);
+
+      // The attacker's page auto-submits its form to the wiki: 400, nothing saved.
+      await page.navigate(evil);
+      await page.waitFor(
+        `location.href === ${
+          JSON.stringify(`${wiki}/FrontPage/edit_page`)
+        } && document.body.innerText.includes("400 Bad Request")`,
+        "the 400 answer to the forged POST",
       );
-      await page.navigate(`${base}/pages/FrontPage/edit`);
-      await waitFor(page, `location.pathname === "/login"`, "the login form again");
+      assert.match(await page.evaluate<string>("document.body.innerText"), /Invalid token/);
+      const saved = await Deno.readTextFile(`${dataDir}/FrontPage.md`);
+      assert.equal(saved, "# Edited\n\nChanged in **Chromium**.");
+
+      // Still logged in, still serving.
+      await page.goto(`${wiki}/FrontPage`);
+      assert.match(
+        await page.evaluate<string>("document.getElementById('user').innerText"),
+        /editor/,
+      );
     } finally {
-      await page?.close();
+      await page?.browser.close();
       await app.close();
-      await server.shutdown();
+      await wikiServer.shutdown();
+      await evilServer.shutdown();
+      await Deno.remove(dataDir, { recursive: true });
     }
   },
 });
