@@ -12,6 +12,7 @@
 import { Executor } from "../executor/pool.ts";
 import {
   type CallableRef,
+  loadCallable,
   locateCallable,
   siteModuleUrl,
   staticImportsOf,
@@ -82,7 +83,6 @@ const SERVICES: Record<string, ServiceHandler> = {
   "aio.request.callback": async (args, call) => {
     const [kind, ref] = args as ["response" | "finished", CallableRef];
     const request = requestOf(call, "aio.request.callback");
-    const { loadCallable } = await import("../executor/registry.ts");
     const fn = await loadCallable(ref);
     if (kind === "response") request.addResponseCallback(fn);
     else request.addFinishedCallback(fn);

@@ -14,6 +14,11 @@
  */
 
 import type { RedisClientType } from "@redis/client";
+
+// A variable, not a literal: Deno downloads every statically analysable `import("…")` when
+// a program starts, so a literal would make every app fetch @redis/client (see
+// broadcast/redis.ts; the same full `npm:` specifier resolves from the published package).
+const REDIS_CLIENT = "npm:@redis/client@^6";
 import { ConfigurationError } from "../errors.ts";
 import { HTTPServiceUnavailable } from "../httpexceptions.ts";
 import { randomHex } from "./_codec.ts";
@@ -75,7 +80,7 @@ class Connection {
   }
 
   async #open(): Promise<Client> {
-    const { createClient } = await import("@redis/client");
+    const { createClient } = await import(REDIS_CLIENT);
     let connected = false;
     const client = createClient({
       url: this.#url,

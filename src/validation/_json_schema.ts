@@ -42,11 +42,17 @@ const KEY = new UtilityKey<JsonSchemaCompiler>("JSON Schema compiler (ajv)");
 
 let loading: Promise<{ Ajv: AjvClass; addFormats: AddFormats }> | undefined;
 
+// Variables, not literals: Deno downloads every statically analysable `import("…")` when a
+// program starts, so literals would make every app fetch ajv. Full `npm:` specifiers (the
+// ranges in deno.json) also resolve from the published package.
+const AJV_2020 = "npm:ajv@^8/dist/2020.js";
+const AJV_FORMATS = "npm:ajv-formats@^3";
+
 function loadAjv(): Promise<{ Ajv: AjvClass; addFormats: AddFormats }> {
   return loading ??= (async () => {
     const [ajv, formats] = await Promise.all([
-      import("ajv/dist/2020.js"),
-      import("ajv-formats"),
+      import(AJV_2020),
+      import(AJV_FORMATS),
     ]);
     return {
       Ajv: (ajv.default ?? ajv) as unknown as AjvClass,

@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 
 const ROOT = new URL("../../", import.meta.url);
-const OPTIONAL = ["nunjucks", "@redis"];
+const OPTIONAL = ["nunjucks", "@redis", "ajv"];
 
 async function denoDir(): Promise<string> {
   const output = await new Deno.Command(Deno.execPath(), {
@@ -101,7 +101,7 @@ await app.close();
 console.log(JSON.stringify(result));
 `;
 
-Deno.test("serving the echo app neither downloads nor loads nunjucks or @redis/client", async () => {
+Deno.test("serving the echo app neither downloads nor loads nunjucks, @redis/client or ajv", async () => {
   const requested: string[] = [];
   const registry = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, (request) => {
     const name = decodeURIComponent(new URL(request.url).pathname);
