@@ -60,6 +60,8 @@ export class HostPolicy {
   #suffixes: string[] = [];
   #proxies: Set<string>;
   #anyProxy: boolean;
+  // The last Host value found valid and allowed: nearly every request repeats it.
+  #lastGood: string | undefined;
 
   /** Reads `aio.allowed_hosts` and `aio.trusted_proxies` from the app settings. */
   constructor(settings: Readonly<Record<string, unknown>>) {
@@ -88,8 +90,11 @@ export class HostPolicy {
   check(raw: Request, info?: RequestInfo): Request | Response {
     const header = raw.headers.get("host");
     const host = header ?? new URL(raw.url).host;
-    const refused = this.#refuse(host, "Host", raw);
-    if (refused) return refused;
+    if (host !== this.#lastGood) {
+      const refused = this.#refuse(host, "Host", raw);
+      if (refused) return refused;
+      this.#lastGood = host;
+    }
     const peer = (info?.remoteAddr as { hostname?: string } | undefined)?.hostname;
     if (peer === undefined || !(this.#anyProxy || this.#proxies.has(peer))) return raw;
     // The nearest proxy appends last: with one trusted proxy, its value is the last one.

@@ -26,6 +26,7 @@ const EMPTY_FORM = new MultiDict<FormValue>();
 const EMPTY_BODY = new Uint8Array(0) as Uint8Array<ArrayBuffer>;
 const EMPTY_SEGMENTS: string[] = Object.freeze([]) as unknown as string[];
 const RESOLVED = Promise.resolve();
+const NO_CALLBACKS: readonly never[] = Object.freeze([]);
 const decoder = new TextDecoder();
 
 // Whether `bytes` contains the ASCII `text`, searching from the end (where a multipart
@@ -100,10 +101,6 @@ export class PyramidRequest {
    * after it; generated URLs include it.
    */
   scriptName = "";
-  /** Callbacks run on the response before it leaves (see {@linkcode addResponseCallback}). */
-  responseCallbacks: ResponseCallback[] = [];
-  /** Callbacks run once the response is made, errors included (see {@linkcode addFinishedCallback}). */
-  finishedCallbacks: FinishedCallback[] = [];
   /**
    * What the view's `schema` option validated (`.body`, `.query`, `.matchdict`, `.headers`), set
    * before the view runs; `undefined` for views without a schema.
@@ -127,6 +124,9 @@ export class PyramidRequest {
   #response: ResponseDraft | undefined;
   #streamed = false;
   #session: RequestSession | undefined;
+  // Allocated only when a callback is added: most requests add none.
+  #responseCallbacks: ResponseCallback[] | undefined;
+  #finishedCallbacks: FinishedCallback[] | undefined;
 
   /** Wraps a Web request for the given registry. */
   constructor(raw: Request, registry: Registry, info?: RequestInfo) {
@@ -405,7 +405,17 @@ export class PyramidRequest {
    * responses too (here every error becomes a response).
    */
   addResponseCallback(callback: ResponseCallback): void {
-    this.responseCallbacks.push(callback);
+    (this.#responseCallbacks ??= []).push(callback);
+  }
+
+  /** Callbacks run on the response before it leaves (see {@linkcode addResponseCallback}). */
+  get responseCallbacks(): readonly ResponseCallback[] {
+    return this.#responseCallbacks ?? NO_CALLBACKS;
+  }
+
+  /** Callbacks run once the response is made, errors included (see {@linkcode addFinishedCallback}). */
+  get finishedCallbacks(): readonly FinishedCallback[] {
+    return this.#finishedCallbacks ?? NO_CALLBACKS;
   }
 
   /**
@@ -414,7 +424,7 @@ export class PyramidRequest {
    * transaction here, release a connection. Errors in it are logged, not sent.
    */
   addFinishedCallback(callback: FinishedCallback): void {
-    this.finishedCallbacks.push(callback);
+    (this.#finishedCallbacks ??= []).push(callback);
   }
 
   /** An absolute URL for the named route. */

@@ -62,6 +62,7 @@ export class App {
   #closed: Promise<void> | undefined;
   #mount: (() => void) | undefined;
   #mounted = false;
+  #addingRoutes: (add: () => void) => void = (add) => add();
 
   /** Used by `makeApp()`. */
   constructor(registry: Registry, hono: Hono) {
@@ -105,6 +106,14 @@ export class App {
     // Mounting in another Hono app reads `routes`: add the handler first.
     const routes = this.hono.routes;
     let adding = false;
+    this.#addingRoutes = (add) => {
+      adding = true;
+      try {
+        add();
+      } finally {
+        adding = false;
+      }
+    };
     Object.defineProperty(this.hono, "routes", {
       configurable: true,
       get: () => {
@@ -138,7 +147,8 @@ export class App {
   #mountNow(): void {
     const mount = this.#mount!;
     this.#mount = undefined;
-    mount();
+    // Hono reads `routes` while adding the handler: that read is not a mount elsewhere.
+    this.#addingRoutes(mount);
   }
 
   /** Registers something for `close()` to stop (last registered, first stopped). */
@@ -233,9 +243,12 @@ export async function buildApp(
       BUILTIN_EXCVIEW.add(excview);
       registry.tweens.unshift(excview);
     }
+    // With no tween but the built-in excview, the request handler's own error rendering
+    // (the same exception views) does its work, one async step fewer per request.
+    const onlyExcview = registry.tweens.every((t) => BUILTIN_EXCVIEW.has(t));
     const handle = makeRequestHandler({
       registry,
-      chain: buildTweenChain(registry, router),
+      chain: onlyExcview ? router : buildTweenChain(registry, router),
       views,
     });
     const RequestClass = requestClassFor(registry);

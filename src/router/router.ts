@@ -120,7 +120,7 @@ export function makeRouter(tables: RouterTables): Handler {
     const view = group.select(request.context, request);
 
     // 5. The derived view: derivers, mapper (async, executor or websocket), renderer.
-    return await view.call(request.context, request);
+    return view.call(request.context, request);
   };
 }
 
