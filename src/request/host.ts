@@ -95,6 +95,8 @@ export class HostPolicy {
       if (refused) return refused;
       this.#lastGood = host;
     }
+    // Reading the peer address costs a call into Deno: only when some proxy is trusted.
+    if (!this.#anyProxy && this.#proxies.size === 0) return raw;
     const peer = (info?.remoteAddr as { hostname?: string } | undefined)?.hostname;
     if (peer === undefined || !(this.#anyProxy || this.#proxies.has(peer))) return raw;
     // The nearest proxy appends last: with one trusted proxy, its value is the last one.

