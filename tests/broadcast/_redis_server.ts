@@ -34,23 +34,32 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-function freePort(): number {
+export function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const { port } = listener.addr;
   listener.close();
   return port;
 }
 
-export async function startRedisServer(): Promise<RedisServer> {
-  const port = freePort();
+/** Options of {@linkcode startRedisServer}. */
+export interface RedisServerOptions {
+  /** The port (default: a free one); a stopped server can be started again on its port. */
+  port?: number;
+  /** How `stop()` ends it: SIGTERM (default), or SIGKILL to simulate a crash. */
+  kill?: Deno.Signal;
+}
+
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
+  const port = options.port ?? freePort();
   const child = new Deno.Command("redis-server", {
     args: ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    stdin: "null",
     stdout: "null",
     stderr: "null",
   }).spawn();
   const stop = async () => {
     try {
-      child.kill("SIGTERM");
+      child.kill(options.kill ?? "SIGTERM");
     } catch { /* already gone */ }
     await child.status;
   };
