@@ -37,7 +37,6 @@ export {
   type ErrorTranslator,
   type EventClass,
   type ExecutorSettings,
-  type MainIsolateMember,
   Registry,
   type RequestMethodRegistration,
   type RootFactory,

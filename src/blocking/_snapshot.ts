@@ -2,7 +2,7 @@
 // request (the body is already read) and the result coming back.
 import type { CallableRef } from "../executor/registry.ts";
 import type { PyramidRequest } from "../request/request.ts";
-import type { MainIsolateMember, StaticViewRegistration } from "../config/registry.ts";
+import type { StaticViewRegistration } from "../config/registry.ts";
 
 /** A request, as a worker sees it. */
 export interface RequestSnapshot {
@@ -40,7 +40,6 @@ export interface AppSnapshot {
   routes: [string, string][];
   staticViews: StaticViewRegistration[];
   requestMethods: RequestMethodSnapshot[];
-  mainIsolateMembers: MainIsolateMember[];
 }
 
 /** A blocking view's outcome: a value for the renderer, or a whole response. */

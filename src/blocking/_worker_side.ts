@@ -114,16 +114,7 @@ async function appFor(appId: string): Promise<WorkerApp> {
       });
     }
     registry.staticViews = snapshot.staticViews;
-    registry.mainIsolateMembers = snapshot.mainIsolateMembers;
     const members = await Promise.all(snapshot.requestMethods.map(memberFor));
-    for (const { name, kind } of snapshot.mainIsolateMembers) {
-      members.push({
-        name,
-        fn: forwarded(name, kind),
-        reify: false,
-        property: kind === "property",
-      });
-    }
     const RequestClass = requestClassWith(members, WorkerRequest);
     return { registry, RequestClass };
   })();

@@ -277,7 +277,6 @@ async function install(host: ExtensionHost): Promise<void> {
       routes: [...registry.routesByName.values()].map((r) => [r.name, r.compiled.pattern]),
       staticViews: registry.staticViews.map((v) => ({ ...v })),
       requestMethods,
-      mainIsolateMembers: [...registry.mainIsolateMembers],
     });
 
   registry.registerUtility(BLOCKING_VIEWS, async (view, options: ViewMapperOptions) => {

@@ -115,14 +115,6 @@ export interface RequestMethodRegistration {
   property: boolean;
 }
 
-/** A request member that runs on the main isolate, even for blocking views. */
-export interface MainIsolateMember {
-  /** The member's name on the request. */
-  name: string;
-  /** A property (read) or a method (called with structured-cloneable arguments). */
-  kind: "property" | "method";
-}
-
 /** A static view as registered. */
 export interface StaticViewRegistration {
   /** URL prefix (no slashes around it), or an absolute URL for external assets. */
@@ -188,12 +180,6 @@ export class Registry implements AppContext {
   requestMethods: RequestMethodRegistration[] = [];
   /** Static views. */
   staticViews: StaticViewRegistration[] = [];
-  /**
-   * Request members that must run on the main isolate (they may do I/O: the authenticated
-   * user, the session). In a blocking view the same names answer plain values, fetched
-   * through the executor's synchronize channel.
-   */
-  mainIsolateMembers: MainIsolateMember[] = [];
   /** The default root factory. */
   rootFactory: RootFactory | undefined;
   /** The default view mapper. */
