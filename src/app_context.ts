@@ -75,9 +75,13 @@ export function enterLiveApp(context: AppContext): () => void {
  * runInAppContext(registry, () => console.assert(currentAppContext() === registry));
  * ```
  */
-export function runInAppContext<R>(context: AppContext, fn: () => R): R {
-  if (live.size === 1 && live.has(context) && storage.getStore() === undefined) return fn();
-  return storage.run(context, fn);
+export function runInAppContext<R, A extends unknown[] = []>(
+  context: AppContext,
+  fn: (...args: A) => R,
+  ...args: A
+): R {
+  if (live.size === 1 && live.has(context) && storage.getStore() === undefined) return fn(...args);
+  return storage.run(context, fn, ...args);
 }
 
 /**

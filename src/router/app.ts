@@ -264,10 +264,8 @@ export async function buildApp(
           const routePath = c.req.routePath;
           if (routePath.length > 2) request.scriptName = routePath.replace(/\/?\*$/, "");
         }
-        return runInAppContext(
-          registry,
-          () => stall ? stall.watchRequest(request, handle) : handle(request),
-        );
+        if (stall) return runInAppContext(registry, () => stall.watchRequest(request, handle));
+        return runInAppContext(registry, handle, request);
       });
     });
     app.onClose(enterLiveApp(registry));

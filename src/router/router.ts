@@ -142,14 +142,7 @@ export interface RequestHandlerTables {
 export function makeRequestHandler(tables: RequestHandlerTables): Handler {
   const { registry, chain, views } = tables;
   const notifyResponse = registry.hasSubscribers(NewResponse);
-  return async function handleRequest(request: PyramidRequest): Promise<Response> {
-    let response: Response;
-    try {
-      response = await chain(request);
-    } catch (error) {
-      // Only errors raised above the excview tween (in a tween near INGRESS) land here.
-      response = await renderError(error, request, views, registry);
-    }
+  async function afterResponse(request: PyramidRequest, response: Response): Promise<Response> {
     try {
       if (request.responseCallbacks.length > 0) {
         try {
@@ -175,6 +168,24 @@ export function makeRequestHandler(tables: RequestHandlerTables): Handler {
       if (request.finishedCallbacks.length > 0) await runFinishedCallbacks(request);
     }
     return response;
+  }
+  return function handleRequest(request: PyramidRequest): Promise<Response> {
+    let pending: Promise<Response>;
+    try {
+      pending = chain(request);
+    } catch (error) {
+      pending = Promise.reject(error);
+    }
+    return pending.then(
+      (response) =>
+        notifyResponse || request.responseCallbacks.length > 0 ||
+          request.finishedCallbacks.length > 0
+          ? afterResponse(request, response)
+          : response,
+      // Only errors raised above the excview tween (in a tween near INGRESS) land here.
+      (error) =>
+        renderError(error, request, views, registry).then((r) => afterResponse(request, r)),
+    );
   };
 }
 
