@@ -14,6 +14,7 @@
 
 import { parseArgs } from "node:util";
 import { median } from "../_stats.ts";
+import { TASK_BODY } from "./_schemas.ts";
 import { hasCommand, parseWrk } from "../http/_load.ts";
 import { startServer } from "../http/_server.ts";
 import { machineInfo, writeSection } from "../http/results_md.ts";
@@ -26,7 +27,7 @@ export const description =
 /** The environment variable the server reads the database URL from. */
 export const DATABASE_ENV = "AIO_BENCH_DATABASE_URL";
 
-const BODY = JSON.stringify({ title: "write the benchmark", priority: 2, tags: ["bench", "data"] });
+const BODY = JSON.stringify(TASK_BODY);
 
 const ENDPOINTS = [
   { key: "plain", method: "POST", path: "/plain", label: "POST JSON, no schema" },

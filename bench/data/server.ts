@@ -9,7 +9,7 @@
  * @module
  */
 
-import { z } from "zod";
+import { taskSchema, taskZod } from "./_schemas.ts";
 import { Configurator, type PyramidRequest } from "@aio/pyramid";
 import { listen } from "../http/_listen.ts";
 import {
@@ -25,22 +25,6 @@ if (databaseUrl) {
   config.addExtension(databaseExtension(databaseUrl, { max: 10 }));
   config.addRequestMethod(openTransaction, "db", { reify: true });
 }
-
-const taskSchema = {
-  type: "object",
-  required: ["title"],
-  additionalProperties: false,
-  properties: {
-    title: { type: "string", minLength: 1, maxLength: 200 },
-    priority: { type: "integer", minimum: 1, maximum: 5, default: 3 },
-    tags: { type: "array", items: { type: "string" }, maxItems: 10 },
-  },
-};
-const taskZod = z.object({
-  title: z.string().min(1).max(200),
-  priority: z.number().int().min(1).max(5).default(3),
-  tags: z.array(z.string()).max(10).optional(),
-}).strict();
 
 config.addRoute("plain", "/plain");
 config.addRoute("validated", "/validated");

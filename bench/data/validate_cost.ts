@@ -7,35 +7,18 @@
  * @module
  */
 
-import { z } from "zod";
+import { TASK_BODY, taskSchema, taskZod } from "./_schemas.ts";
 import { DummyRequest } from "@aio/pyramid/testing";
 import { compileRequestSchema, prepareJsonSchemas } from "@aio/pyramid";
 import { median } from "../_stats.ts";
-
-const BODY = { title: "write the benchmark", priority: 2, tags: ["bench", "data"] };
-const taskSchema = {
-  type: "object",
-  required: ["title"],
-  additionalProperties: false,
-  properties: {
-    title: { type: "string", minLength: 1, maxLength: 200 },
-    priority: { type: "integer", minimum: 1, maximum: 5, default: 3 },
-    tags: { type: "array", items: { type: "string" }, maxItems: 10 },
-  },
-};
-const taskZod = z.object({
-  title: z.string().min(1).max(200),
-  priority: z.number().int().min(1).max(5).default(3),
-  tags: z.array(z.string()).max(10).optional(),
-}).strict();
 
 const registry = new DummyRequest().registry;
 const compiler = await prepareJsonSchemas(registry);
 const ajvCheck = compiler.body(taskSchema);
 const withAjv = compileRequestSchema({ body: taskSchema }, { compiler });
 const withZod = compileRequestSchema({ body: taskZod });
-const fresh = () => ({ ...BODY, tags: [...BODY.tags] });
-const request = () => new DummyRequest({ method: "POST", json: BODY, registry });
+const fresh = () => ({ ...TASK_BODY, tags: [...TASK_BODY.tags] });
+const request = () => new DummyRequest({ method: "POST", json: TASK_BODY, registry });
 
 async function cost(n: number, fn: () => unknown): Promise<number> {
   for (let i = 0; i < n / 5; i++) await fn();
