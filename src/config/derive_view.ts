@@ -85,10 +85,29 @@ function checkOptions(registration: ViewRegistration, known: Set<string>, where:
   }
 }
 
-/** Derives one view: the function the request path calls for it. */
-export async function deriveView(
+/** The deriver chain and the option names it accepts: the same for every view of an app. */
+interface DerivationPlan {
+  names: string[];
+  optionNames: Set<string>;
+}
+
+/** Derives every registered view, in registration order: the functions the request path calls. */
+export async function deriveViews(registry: Registry): Promise<ViewEntry[]> {
+  const plan: DerivationPlan = {
+    names: orderedDeriverNames(registry),
+    optionNames: deriverOptionNames(registry),
+  };
+  const entries: ViewEntry[] = [];
+  for (const registration of registry.views) {
+    entries.push(await deriveView(registry, registration, plan));
+  }
+  return entries;
+}
+
+async function deriveView(
   registry: Registry,
   registration: ViewRegistration,
+  plan: DerivationPlan,
 ): Promise<ViewEntry> {
   const where = formatSite(registration.site);
   const routeName = registration.routeName;
@@ -98,7 +117,7 @@ export async function deriveView(
       `The view ${registration.label} (registered at ${where}) names the route '${routeName}', but no route has that name. Add it with config.addRoute('${routeName}', pattern) or fix the routeName. Known routes: ${known}.`,
     );
   }
-  checkOptions(registration, deriverOptionNames(registry), where);
+  checkOptions(registration, plan.optionNames, where);
   const view = await resolveView(registration);
   const resolved = { ...registration, view };
   const context = registration.context;
@@ -131,7 +150,7 @@ export async function deriveView(
     isExceptionView: registration.exception,
     where,
   };
-  const names = orderedDeriverNames(registry);
+  const names = plan.names;
   let derived = undefined as unknown as DerivedView;
   for (let i = names.length - 1; i >= 0; i--) {
     const name = names[i];

@@ -15,8 +15,8 @@ import { requestClassWith } from "../request/request_class.ts";
 import type { Registry } from "../config/registry.ts";
 import { ApplicationCreated } from "../config/events.ts";
 import { buildTweenChain, EXCVIEW, MAIN } from "../config/tweens.ts";
-import { type ViewEntry, ViewLookup } from "../views/lookup.ts";
-import { deriveView } from "../config/derive_view.ts";
+import { ViewLookup } from "../views/lookup.ts";
+import { deriveViews } from "../config/derive_view.ts";
 import { excviewTweenFactory, makeRequestHandler, makeRouter } from "./router.ts";
 import { logError } from "../log.ts";
 import { defaultRootFactory } from "../traversal/default_root.ts";
@@ -215,14 +215,14 @@ export async function buildApp(
     for (const extension of orderExtensions([...extensions, ...registry.extensions])) {
       await extension.install(hostFor(app, extension));
     }
-    const entries: ViewEntry[] = [];
+    const entries = await deriveViews(registry);
     const stallMs = registry.aio.stallWarningMs;
     const stall = stallMs > 0 ? new StallDetector(stallMs) : undefined;
-    if (stall) app.onClose(() => stall.close());
-    for (const registration of registry.views) {
-      const entry = await deriveView(registry, registration);
-      if (stall) entry.call = stall.watchView(entry.call, registration) as typeof entry.call;
-      entries.push(entry);
+    if (stall) {
+      app.onClose(() => stall.close());
+      for (const entry of entries) {
+        entry.call = stall.watchView(entry.call, entry.registration) as typeof entry.call;
+      }
     }
     const views = new ViewLookup(entries);
     const router = makeRouter({
