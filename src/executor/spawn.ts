@@ -49,9 +49,10 @@ function executorForCall(): Executor {
 }
 
 /**
- * Makes `executor` the one `spawnBlocking()` and `useExecutor()` functions use (the app does
- * this in `makeApp()`); `undefined` goes back to the default executor. Returns the previous
- * one, so callers can restore it.
+ * Makes `executor` the one `spawnBlocking()` and `useExecutor()` functions use outside any
+ * app (inside an app's requests, and while a single app serves, the app's own executor
+ * wins); `undefined` goes back to the default executor. Returns the previous one, so
+ * callers can restore it.
  *
  * @example Installing an app's executor
  * ```ts
@@ -70,7 +71,7 @@ export function setCurrentExecutor(executor: Executor | undefined): Executor | u
 }
 
 /**
- * The executor `spawnBlocking()` uses: the installed one, or else the default executor,
+ * The executor `spawnBlocking()` uses outside any app: the installed one, or else the default executor,
  * started on first use with `navigator.hardwareConcurrency` workers. The default executor
  * stops its workers after 100 ms without work (Deno cannot unref a Web Worker, and a live
  * worker keeps the process running), so a script that only uses `spawnBlocking()` exits by
