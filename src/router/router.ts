@@ -19,7 +19,7 @@ import { NewRequest, NewResponse } from "../config/events.ts";
 import type { Handler } from "../config/tweens.ts";
 import { traverse } from "../traversal/mod.ts";
 import { traverseMatched } from "../traversal/dispatch.ts";
-import type { ViewLookup } from "../views/lookup.ts";
+import type { ViewGroup, ViewLookup } from "../views/lookup.ts";
 import { logError } from "../log.ts";
 import { RouteTable } from "../routing/route_table.ts";
 
@@ -62,66 +62,95 @@ function matchRoute(
 
 const EMPTY_MATCHDICT: Readonly<Record<string, string>> = Object.freeze({});
 
-/** Makes the MAIN handler: the bottom of the tween chain. */
+/**
+ * Makes the MAIN handler: the bottom of the tween chain. Each step below either finishes
+ * synchronously (the common case: no `NewRequest` subscriber, a synchronous root factory,
+ * nothing to traverse, no body) or hands the rest of the request to the step's async
+ * continuation, so a plain request costs the view's own promise and no other.
+ */
 export function makeRouter(tables: RouterTables): Handler {
   const { registry, views, rootFactory, routingReadsBody } = tables;
   const routes = new RouteTable(tables.routes);
   const notifyRequest = registry.hasSubscribers(NewRequest);
 
-  return async function router(request: PyramidRequest): Promise<Response> {
+  // 4–5. The most specific view whose predicates pass (404 / 405 otherwise), then the
+  // derived view: derivers, mapper (async, executor or websocket), renderer.
+  function callView(request: PyramidRequest, group: ViewGroup): Promise<Response> {
+    const view = group.select(request.context, request);
+    const response = view.call(request.context, request);
+    return response instanceof Promise ? response : Promise.resolve(response);
+  }
+
+  // 3. The body, read once and bounded, so views see plain properties — unless the views
+  // here read it as it arrives (`streamBody`, `request.stream()`).
+  function readBodyThenCall(request: PyramidRequest, routeName: string | undefined) {
+    const group = views.group(routeName, request.viewName);
+    if (group === undefined) throw noView(request, routeName);
+    if (request.bodyRead || group.streamsBody) return callView(request, group);
+    const reading = request.readBody();
+    if (request.bodyRead) return callView(request, group);
+    return reading.then(() => callView(request, group));
+  }
+
+  // 2a. The route's root; traversal continues from it for `*traverse` routes, and
+  // `X-Vhm-Root` applies, as in Pyramid's traverser.
+  function traverseRoute(request: PyramidRequest, route: Route, root: unknown) {
+    request.root = root;
+    const walking = traverseMatched(request, root);
+    if (walking === undefined) return readBodyThenCall(request, route.name);
+    return walking.then(() => readBodyThenCall(request, route.name));
+  }
+
+  // 2b. No route: traverse the default root, if any view can be found that way.
+  async function traverseDefaultRoot(request: PyramidRequest): Promise<Response> {
+    if (!views.hasTraversalViews) {
+      throw new HTTPNotFound({ detail: `No route matches ${request.path}.` });
+    }
+    const root = await rootFactory(request);
+    // traverse() decodes each segment itself, so it gets the still-encoded path.
+    Object.assign(
+      request,
+      await traverse(root, request.pathname, {
+        virtualRootPath: request.headers.get("x-vhm-root") ?? undefined,
+      }),
+    );
+    return await readBodyThenCall(request, undefined);
+  }
+
+  // 1. URL dispatch: the first route whose pattern and predicates match.
+  function dispatch(request: PyramidRequest): Promise<Response> {
+    const route = matchRoute(routes, request.path, request);
+    if (route === undefined) return traverseDefaultRoot(request);
+    const root = (route.factory ?? rootFactory)(request);
+    if (root instanceof Promise) return root.then((r) => traverseRoute(request, route, r));
+    return traverseRoute(request, route, root);
+  }
+
+  async function routeAfterEvents(request: PyramidRequest): Promise<Response> {
     if (notifyRequest) await registry.notify(new NewRequest(request));
     if (routingReadsBody) await request.readBody();
+    return await dispatch(request);
+  }
 
-    // 1. URL dispatch: the first route whose pattern and predicates match.
-    const route = matchRoute(routes, request.path, request);
-    let routeName: string | undefined;
-    if (route) {
-      routeName = route.name;
-      // 2a. The route's root; traversal continues from it for `*traverse` routes.
-      let root = (route.factory ?? rootFactory)(request);
-      if (root instanceof Promise) root = await root;
-      request.root = root;
-      // {traverse}/*traverse, *subpath/{subpath} and X-Vhm-Root, as Pyramid's traverser.
-      const walking = traverseMatched(request, root);
-      if (walking !== undefined) await walking;
-    } else {
-      // 2b. No route: traverse the default root, if any view can be found that way.
-      if (!views.hasTraversalViews) {
-        throw new HTTPNotFound({ detail: `No route matches ${request.path}.` });
-      }
-      const root = await rootFactory(request);
-      // traverse() decodes each segment itself, so it gets the still-encoded path.
-      Object.assign(
-        request,
-        await traverse(root, request.pathname, {
-          virtualRootPath: request.headers.get("x-vhm-root") ?? undefined,
-        }),
-      );
+  return function router(request: PyramidRequest): Promise<Response> {
+    if (notifyRequest || routingReadsBody) return routeAfterEvents(request);
+    // A handler never throws: tweens may chain on what it returns.
+    try {
+      return dispatch(request);
+    } catch (error) {
+      return Promise.reject(error);
     }
-
-    // 3. The body, read once and bounded, so views see plain properties — unless the views
-    // here read it as it arrives (`streamBody`, `request.stream()`).
-    const group = views.group(routeName, request.viewName);
-    if (!request.bodyRead && !group?.streamsBody) {
-      if (request.raw.body === null) request.readBody();
-      else await request.readBody();
-    }
-
-    // 4. The most specific view whose predicates pass (404 / 405 otherwise).
-    if (group === undefined) {
-      throw new HTTPNotFound({
-        detail: routeName === undefined
-          ? `No view named '${request.viewName}' for this resource.`
-          : `The route '${routeName}' has no view${
-            request.viewName ? ` named '${request.viewName}'` : ""
-          }.`,
-      });
-    }
-    const view = group.select(request.context, request);
-
-    // 5. The derived view: derivers, mapper (async, executor or websocket), renderer.
-    return view.call(request.context, request);
   };
+}
+
+function noView(request: PyramidRequest, routeName: string | undefined): HTTPNotFound {
+  return new HTTPNotFound({
+    detail: routeName === undefined
+      ? `No view named '${request.viewName}' for this resource.`
+      : `The route '${routeName}' has no view${
+        request.viewName ? ` named '${request.viewName}'` : ""
+      }.`,
+  });
 }
 
 /** What {@linkcode makeRequestHandler} needs. */
