@@ -78,7 +78,7 @@ export {
   parseAioSettings,
   type ParseAioSettingsOptions,
 } from "./src/config/aio_settings.ts";
-export { ApplicationCreated, NewRequest, NewResponse } from "./src/config/events.ts";
+export { ApplicationCreated, NewRequest, NewResponse } from "./src/events.ts";
 export type { RouteOptions } from "./src/config/routes.ts";
 export type { ViewOptions } from "./src/config/views.ts";
 export {

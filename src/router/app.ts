@@ -13,7 +13,7 @@ import { enterLiveApp, runInAppContext } from "../app_context.ts";
 import type { PyramidRequest, RequestInfo } from "../request/request.ts";
 import { requestClassWith } from "../request/request_class.ts";
 import type { Registry } from "../config/registry.ts";
-import { ApplicationCreated } from "../config/events.ts";
+import { ApplicationCreated } from "../events.ts";
 import { buildTweenChain, EXCVIEW, MAIN } from "../config/tweens.ts";
 import { ViewLookup } from "../views/lookup.ts";
 import { deriveViews } from "../config/derive_view.ts";

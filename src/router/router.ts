@@ -15,7 +15,7 @@
 import { HTTPException, HTTPNotFound } from "../httpexceptions.ts";
 import type { PyramidRequest } from "../request/request.ts";
 import type { Registry, RootFactory, Route } from "../config/registry.ts";
-import { NewRequest, NewResponse } from "../config/events.ts";
+import { NewRequest, NewResponse } from "../events.ts";
 import type { Handler } from "../config/tweens.ts";
 import { traverse } from "../traversal/mod.ts";
 import { traverseMatched } from "../traversal/dispatch.ts";

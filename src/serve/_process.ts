@@ -6,7 +6,7 @@
 // or max_requests served). On "drain", SIGTERM or SIGINT it stops accepting, finishes its
 // in-flight requests (grace_period_ms), closes the app and exits 0.
 import { loadApp } from "../settings/load.ts";
-import { ProcessBridge } from "../broadcast/_bridge.ts";
+import { ProcessBridge } from "../broadcast/process_bridge.ts";
 import { IpcChannel, type ProcessReport, type SupervisorOrder } from "./_ipc.ts";
 import { explainBindError } from "./_port.ts";
 import { watchSignals } from "./_signals.ts";

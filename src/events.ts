@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { PyramidRequest } from "../request/request.ts";
+import type { PyramidRequest } from "./request/request.ts";
 
 /**
  * Sent once when `makeApp()` has built the application.

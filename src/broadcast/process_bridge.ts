@@ -4,10 +4,21 @@
 // hands every batch published in its process to the supervisor (which passes it to the
 // other processes), and posts the batches other processes published on the same channel,
 // where this process's brokers receive them as if published next door. A BroadcastChannel
-// never hears its own posts, so nothing comes back round.
+// never hears its own posts, so nothing comes back round. serve/ runs it in each process.
 import { localChannelName } from "./_checks.ts";
 
-/** Connects one process's local brokers (of the given namespaces) to the other processes. */
+/**
+ * Connects one process's local brokers (of the given namespaces) to the other processes.
+ *
+ * @example One process's end of the bridge
+ * ```ts
+ * import { ProcessBridge } from "./process_bridge.ts";
+ * const toSupervisor: [string, unknown][] = [];
+ * const bridge = new ProcessBridge(["app"], (namespace, batch) => toSupervisor.push([namespace, batch]));
+ * bridge.deliver("app", { published: "elsewhere" });
+ * bridge.close();
+ * ```
+ */
 export class ProcessBridge {
   #channels = new Map<string, BroadcastChannel>();
 
