@@ -10,9 +10,8 @@
  * @module
  */
 
-import { ConfigurationError } from "./errors.ts";
 import type { Registry } from "./config/registry.ts";
-import { orderByHints } from "./config/ordering.ts";
+import type { ViewDeriver, ViewDeriverOptions } from "./views/derivers.ts";
 
 /** What an extension gets while the app is being made. */
 export interface ExtensionHost {
@@ -24,6 +23,46 @@ export interface ExtensionHost {
   onClose(closer: () => void | Promise<void>): void;
   /** Sets a value `app.extension(name)` returns (e.g. the executor, for `app.executor`). */
   expose(value: unknown): void;
+  /**
+   * Adds a view deriver `(view, info) => view` to every view of the app being made, with
+   * the same options and checks as `config.addViewDeriver()`: between `decorated_view` and
+   * `rendered_view` unless `over`/`under` say otherwise, a unique `name` (default: the
+   * function's name), and the view options it reads declared as `deriver.options`. Views
+   * are derived after every extension is installed, so the deriver wraps all of them.
+   *
+   * @example An extension adding a `timed` view option
+   * ```ts
+   * import {
+   *   type AppExtension,
+   *   Configurator,
+   *   type DerivedView,
+   *   type ViewDeriverInfo,
+   * } from "@aio/pyramid";
+   * function timedView(view: DerivedView, info: ViewDeriverInfo): DerivedView {
+   *   if (!info.options.timed) return view;
+   *   return async (context, request) => {
+   *     const started = performance.now();
+   *     const response = await view(context, request);
+   *     response.headers.set("server-timing", `view;dur=${performance.now() - started}`);
+   *     return response;
+   *   };
+   * }
+   * timedView.options = ["timed"] as readonly string[];
+   * const timing: AppExtension = {
+   *   name: "timing",
+   *   install(host) {
+   *     host.addViewDeriver(timedView, { name: "timed_view", under: "http_cached_view" });
+   *   },
+   * };
+   * const config = new Configurator();
+   * config.addExtension(timing);
+   * config.addRoute("hello", "/hello");
+   * config.addView(async () => "hello", { routeName: "hello", renderer: "string", timed: true });
+   * const app = await config.makeApp();
+   * await app.close();
+   * ```
+   */
+  addViewDeriver(deriver: ViewDeriver, options?: ViewDeriverOptions): void;
 }
 
 /**
@@ -56,31 +95,4 @@ export interface AppExtension {
   readonly under?: string | string[];
   /** Installs the extension into an app being made; may be async. */
   install(host: ExtensionHost): void | Promise<void>;
-}
-
-/** Orders extensions for installation (first installed first). */
-export function orderExtensions(extensions: readonly AppExtension[]): AppExtension[] {
-  const byName = new Map<string, AppExtension>();
-  for (const extension of extensions) {
-    const existing = byName.get(extension.name);
-    if (existing !== undefined && existing !== extension) {
-      throw new ConfigurationError(
-        `Two different app extensions are named '${extension.name}'. Give one another name.`,
-      );
-    }
-    byName.set(extension.name, extension);
-  }
-  const unique = [...byName.values()];
-  const known = new Set(byName.keys());
-  const hint = (value: string | string[] | undefined) => {
-    if (value === undefined) return undefined;
-    // Hints naming extensions this app does not use are ignored, not errors.
-    const names = (Array.isArray(value) ? value : [value]).filter((n) => known.has(n));
-    return names.length ? names : undefined;
-  };
-  const order = orderByHints(
-    unique.map((e) => ({ name: e.name, over: hint(e.over), under: hint(e.under) })),
-    { first: "__first__", last: "__last__", what: "app extension" },
-  );
-  return order.filter((n) => byName.has(n)).map((n) => byName.get(n)!);
 }

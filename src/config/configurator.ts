@@ -20,7 +20,8 @@ import {
 } from "../views/predicates.ts";
 import { viewConfigsInModule } from "../views/view_config.ts";
 import type { MapperView, RequestView, ViewCallable } from "../views/view_types.ts";
-import { type App, buildApp } from "../router/app.ts";
+import type { App } from "../router/app.ts";
+import { makeApp } from "./make_app.ts";
 import type { AppExtension } from "../extension.ts";
 import type { ViewDeriver, ViewDeriverOptions } from "../views/derivers.ts";
 import { type AddOpenApiOptions, openApiView, registryOpenApi } from "./openapi.ts";
@@ -461,7 +462,7 @@ export class CoreConfigurator {
       const pending = this.#state.pending.splice(0);
       await Promise.all(pending);
     }
-    return await buildApp(this.registry);
+    return await makeApp(this.registry);
   }
 
   /** Sets a Pyramid 2 security policy (`identity`, `authenticatedUserid`, `permits`, `remember`, `forget`). */

@@ -1,28 +1,21 @@
 /**
- * `makeApp()`: installs the app's extensions, derives every view, orders the tweens around
- * the router and mounts the request path on a Hono instance. {@linkcode App} itself is only
- * the lifecycle: `fetch`, `ready()`, `close()`.
+ * The application: {@linkcode App} is its lifecycle (`fetch`, `ready()`, `close()`, the
+ * Hono instance and mounting bookkeeping), and {@linkcode mountRequestPath} puts the request
+ * path on its Hono instance. Assembling an app (extensions, derived views, tweens) is
+ * config's job: `config/make_app.ts`.
  *
  * @module
  */
 
-import { Hono } from "@hono/hono";
-import { LinearRouter } from "@hono/hono/router/linear-router";
+import type { Hono } from "@hono/hono";
 import { ConfigurationError } from "../errors.ts";
-import { enterLiveApp, runInAppContext } from "../app_context.ts";
+import { runInAppContext } from "../app_context.ts";
 import type { PyramidRequest, RequestInfo } from "../request/request.ts";
-import { requestClassWith } from "../request/request_class.ts";
 import type { Registry } from "../config/registry.ts";
-import { ApplicationCreated } from "../events.ts";
-import { buildTweenChain, EXCVIEW, MAIN } from "../config/tweens.ts";
-import { ViewLookup } from "../views/lookup.ts";
-import { deriveViews } from "../config/derive_view.ts";
-import { excviewTweenFactory, makeRequestHandler, makeRouter } from "./router.ts";
+import type { Handler } from "../config/tweens.ts";
 import { logError } from "../log.ts";
-import { defaultRootFactory } from "../traversal/default_root.ts";
-import { type AppExtension, type ExtensionHost, orderExtensions } from "../extension.ts";
 import { HostPolicy } from "../request/host.ts";
-import { StallDetector } from "./stall.ts";
+import type { StallDetector } from "./stall.ts";
 
 /** The Hono instance under an app: Hono's own type. */
 export type HonoApp = Hono;
@@ -190,93 +183,53 @@ export class App {
   }
 }
 
-// The excview tween entries buildApp() added itself (as opposed to one an app supplied).
-const BUILTIN_EXCVIEW = new WeakSet<object>();
-
-function hostFor(app: App, extension: AppExtension): ExtensionHost {
-  return {
-    registry: app.registry,
-    onReady: (check) => app.onReady(check),
-    onClose: (closer) => app.onClose(closer),
-    expose: (value) => app.expose(extension.name, value),
-  };
+/** What {@linkcode mountRequestPath} mounts besides the request handler. */
+export interface RequestPathOptions {
+  /** The app's request class (with its request methods). */
+  requestClass: typeof PyramidRequest;
+  /** Watches requests and views that hold the event loop (`aio.stall_warning_ms`). */
+  stall?: StallDetector | undefined;
 }
 
-/** Builds the application from a filled registry. */
-export async function buildApp(
-  registry: Registry,
-  extensions: readonly AppExtension[] = [],
-): Promise<App> {
-  // One catch-all route (plus whatever middleware the app adds): Hono's linear router
-  // matches that faster than its default regexp router (≈0.2 µs a request).
-  const hono = new Hono({ router: new LinearRouter() });
-  const app = new App(registry, hono);
-  try {
-    for (const extension of orderExtensions([...extensions, ...registry.extensions])) {
-      await extension.install(hostFor(app, extension));
-    }
-    const entries = await deriveViews(registry);
-    const stallMs = registry.aio.stallWarningMs;
-    const stall = stallMs > 0 ? new StallDetector(stallMs) : undefined;
-    if (stall) {
-      app.onClose(() => stall.close());
-      for (const entry of entries) {
-        entry.call = stall.watchView(entry.call, entry.registration) as typeof entry.call;
+/**
+ * Mounts the request path on the app's Hono instance: a catch-all Hono handler that builds
+ * the request (with the prefix the app is mounted under as its `scriptName`) and runs
+ * `handle` in the app's context. Hono gets the handler when the app serves its first request
+ * or another Hono app mounts it, so middleware added before runs outside the tweens.
+ *
+ * @example What `makeApp()` does with the handler it built
+ * ```ts
+ * import { CoreConfigurator, PyramidRequest } from "@aio/pyramid";
+ * import { Hono } from "@hono/hono";
+ * import { App, mountRequestPath } from "./app.ts";
+ * const registry = new CoreConfigurator().registry;
+ * const app = new App(registry, new Hono());
+ * mountRequestPath(app, async (request) => new Response(request.path), {
+ *   requestClass: PyramidRequest,
+ * });
+ * const response = await app.fetch(new Request("http://localhost/hi"));
+ * console.log(await response.text()); // "/hi"
+ * ```
+ */
+export function mountRequestPath(
+  app: App,
+  handle: Handler,
+  options: RequestPathOptions,
+): void {
+  const registry = app.registry;
+  const hono = app.hono;
+  const RequestClass = options.requestClass;
+  const stall = options.stall;
+  app.setMount(() => {
+    hono.all("*", function pyramid(c) {
+      const request = new RequestClass(c.req.raw, registry, c.env as RequestInfo | undefined);
+      // Mounted with parent.route("/prefix", app.hono), Hono reports "/prefix/*".
+      if (app.mounted) {
+        const routePath = c.req.routePath;
+        if (routePath.length > 2) request.scriptName = routePath.replace(/\/?\*$/, "");
       }
-    }
-    const views = new ViewLookup(entries);
-    const router = makeRouter({
-      registry,
-      routes: registry.routes,
-      views,
-      rootFactory: registry.rootFactory ?? defaultRootFactory,
-      routingReadsBody: registry.routes.some((r) =>
-        r.predicates.some((p) => p.kind === "requestParam" || p.kind === "custom")
-      ),
+      if (stall) return runInAppContext(registry, () => stall.watchRequest(request, handle));
+      return runInAppContext(registry, handle, request);
     });
-    // Another makeApp() on the same configurator must not reuse this app's view lookup.
-    registry.tweens = registry.tweens.filter((t) => !BUILTIN_EXCVIEW.has(t));
-    if (!registry.tweens.some((t) => t.name === EXCVIEW)) {
-      const excview = {
-        name: EXCVIEW,
-        factory: excviewTweenFactory(views, registry),
-        options: { over: MAIN },
-        site: undefined,
-      };
-      BUILTIN_EXCVIEW.add(excview);
-      registry.tweens.unshift(excview);
-    }
-    // With no tween but the built-in excview, the request handler's own error rendering
-    // (the same exception views) does its work, one async step fewer per request.
-    const onlyExcview = registry.tweens.every((t) => BUILTIN_EXCVIEW.has(t));
-    const handle = makeRequestHandler({
-      registry,
-      chain: onlyExcview ? router : buildTweenChain(registry, router),
-      views,
-    });
-    const RequestClass = requestClassFor(registry);
-
-    app.setMount(() => {
-      hono.all("*", function pyramid(c) {
-        const request = new RequestClass(c.req.raw, registry, c.env as RequestInfo | undefined);
-        // Mounted with parent.route("/prefix", app.hono), Hono reports "/prefix/*".
-        if (app.mounted) {
-          const routePath = c.req.routePath;
-          if (routePath.length > 2) request.scriptName = routePath.replace(/\/?\*$/, "");
-        }
-        if (stall) return runInAppContext(registry, () => stall.watchRequest(request, handle));
-        return runInAppContext(registry, handle, request);
-      });
-    });
-    app.onClose(enterLiveApp(registry));
-    await registry.notify(new ApplicationCreated(app));
-    return app;
-  } catch (error) {
-    await app.close();
-    throw error;
-  }
-}
-
-function requestClassFor(registry: Registry): typeof PyramidRequest {
-  return requestClassWith(registry.requestMethods);
+  });
 }

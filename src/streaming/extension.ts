@@ -2,7 +2,6 @@
 // leave the body unread so the view reads it with `request.stream()` as it arrives.
 import type { AppExtension } from "../extension.ts";
 import type { DerivedView, ViewDeriverInfo } from "../views/derivers.ts";
-import { addViewDeriver } from "../config/view_derivers.ts";
 import { ConfigurationError } from "../errors.ts";
 import { isAsync } from "../is_async.ts";
 
@@ -66,7 +65,7 @@ export const streamingExtension: AppExtension = {
   name: "streaming",
   install(host) {
     if (!host.registry.viewDerivers.some((d) => d.name === STREAM_BODY_DERIVER)) {
-      addViewDeriver(host.registry, streamBodyDeriver, { name: STREAM_BODY_DERIVER });
+      host.addViewDeriver(streamBodyDeriver, { name: STREAM_BODY_DERIVER });
     }
   },
 };

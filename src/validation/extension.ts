@@ -1,7 +1,6 @@
 // The validation app extension: adds the `schema` view deriver and, when some view has a JSON
 // Schema, loads ajv before views are derived, so schemas compile (and fail) at makeApp().
 import type { AppExtension } from "../extension.ts";
-import { addViewDeriver } from "../config/view_derivers.ts";
 import { prepareJsonSchemas } from "./_json_schema.ts";
 import { schemaDeriver } from "./deriver.ts";
 import { needsJsonSchema } from "./request_schema.ts";
@@ -25,7 +24,7 @@ export const validationExtension: AppExtension = {
   async install(host) {
     const registry = host.registry;
     if (!registry.viewDerivers.some((d) => d.name === SCHEMA_DERIVER)) {
-      addViewDeriver(registry, schemaDeriver, { name: SCHEMA_DERIVER });
+      host.addViewDeriver(schemaDeriver, { name: SCHEMA_DERIVER });
     }
     if (registry.views.some((view) => needsJsonSchema(view.options.schema))) {
       await prepareJsonSchemas(registry);
