@@ -1,5 +1,6 @@
 /**
- * The HTTP dispatch benchmark: raw `Deno.serve`, bare Hono and `@aio/pyramid`, each with
+ * The HTTP dispatch benchmark: raw `Deno.serve`, bare Hono, bare Hono behind the framework's
+ * `Host` check, and `@aio/pyramid`, each with
  * the same 50 routes, each started as its own subprocess on 127.0.0.1, one at a time.
  * `GET /hello` and `GET /users/{id}` are loaded with wrk; every (server, endpoint) is
  * measured over several rounds, the server order rotating each round to spread machine
@@ -7,7 +8,7 @@
  * section of `bench/RESULTS.md`.
  *
  * Options: `--rounds N` (3), `--duration S` (10), `--warmup S` (3), `--connections N` (50),
- * `--threads N` (1), `--servers raw,hono,pyramid`, `--no-write` (print only).
+ * `--threads N` (1), `--servers raw,hono,hono-host,pyramid`, `--no-write` (print only).
  *
  * @module
  */
@@ -20,22 +21,23 @@ import { machineInfo, writeSection } from "./results_md.ts";
 import { fillerBody, helloBody, ROUTES, samplePath, toRawPattern, userBody } from "./routes.ts";
 
 /** One line of `deno task bench` help. */
-export const description = "HTTP dispatch: raw Deno.serve vs bare Hono vs @aio/pyramid (wrk)";
+export const description =
+  "HTTP dispatch: raw Deno.serve vs bare Hono (with and without the Host check) vs @aio/pyramid (wrk)";
 
 const SERVERS = {
   raw: { label: "raw Deno.serve", script: "server_raw.ts" },
   hono: { label: "bare Hono", script: "server_hono.ts" },
+  "hono-host": { label: "Hono + Host check", script: "server_hono_host.ts" },
   pyramid: { label: "@aio/pyramid", script: "server_pyramid.ts" },
 } as const;
 type ServerKey = keyof typeof SERVERS;
 
+// The share of bare Hono's requests/s the framework must reach: issue 7 asks 95% for both
+// endpoints; issue 11 asks at least 90% for `/users/{id}`.
 const ENDPOINTS = [
-  { key: "hello", path: "/hello", label: "GET /hello" },
-  { key: "user", path: "/users/42", label: "GET /users/{id}" },
+  { key: "hello", path: "/hello", label: "GET /hello", targets: [0.95] },
+  { key: "user", path: "/users/42", label: "GET /users/{id}", targets: [0.95, 0.90] },
 ] as const;
-
-/** The framework must reach this share of bare Hono's requests/s. */
-const TARGET = 0.85;
 
 interface Sample {
   server: ServerKey;
@@ -110,7 +112,7 @@ export async function run(args: string[]): Promise<void> {
       warmup: { type: "string", default: "3" },
       connections: { type: "string", default: "50" },
       threads: { type: "string", default: "1" },
-      servers: { type: "string", default: "raw,hono,pyramid" },
+      servers: { type: "string", default: "raw,hono,hono-host,pyramid" },
       "no-write": { type: "boolean", default: false },
     },
   });
@@ -191,7 +193,21 @@ export async function run(args: string[]): Promise<void> {
     }
   }
 
-  const rows = [];
+  interface Row {
+    endpoint: string;
+    server: string;
+    key: ServerKey;
+    rps: number;
+    min: number;
+    max: number;
+    p99: number;
+    rpsRatio: number;
+    p99Ratio: number;
+    cpu: number;
+    cpuRatio: number;
+    errors: number;
+  }
+  const rows: Row[] = [];
   for (const endpoint of ENDPOINTS) {
     const of = (key: ServerKey) =>
       samples.filter((s) => s.server === key && s.endpoint === endpoint.key);
@@ -238,11 +254,20 @@ export async function run(args: string[]): Promise<void> {
       ].join(" | ").replace(/^/, "| ").replace(/$/, " |")
     ),
   ].join("\n");
-  const verdicts = rows.filter((r) => r.key === "pyramid" && !Number.isNaN(r.rpsRatio)).map((r) =>
-    `- ${r.endpoint}: @aio/pyramid at ${pct(r.rpsRatio)} of bare Hono's req/s — ${
-      r.rpsRatio >= TARGET ? "meets" : "**misses**"
-    } the ${pct(TARGET)} target (CPU per request: ${ratio(r.cpuRatio)} of Hono's efficiency).`
-  );
+  const verdicts = rows.filter((r) => r.key === "pyramid" && !Number.isNaN(r.rpsRatio)).map((r) => {
+    const targets = ENDPOINTS.find((e) => e.label === r.endpoint)?.targets ?? [];
+    const judged = targets.map((t) => `${r.rpsRatio >= t ? "meets" : "**misses**"} ${pct(t)}`);
+    // Against Hono doing the Host check the framework does: the framework's own share.
+    const checked = rows.find((o) => o.key === "hono-host" && o.endpoint === r.endpoint);
+    const fair = checked
+      ? `; ${pct(r.rps / checked.rps)} of Hono behind the same Host check (CPU per request: ${
+        ratio(checked.cpu / r.cpu)
+      })`
+      : "";
+    return `- ${r.endpoint}: @aio/pyramid at ${pct(r.rpsRatio)} of bare Hono's req/s — ${
+      judged.join(", ")
+    } (CPU per request: ${ratio(r.cpuRatio)} of Hono's efficiency)${fair}.`;
+  });
   const errors = rows.filter((r) => r.errors > 0).map((r) =>
     `- ${r.server} ${r.endpoint}: ${r.errors} socket errors over all rounds.`
   );
