@@ -16,6 +16,7 @@
 
 import { HTTPBadRequest } from "../httpexceptions.ts";
 import type { RequestInfo } from "./request.ts";
+import { readHeader } from "./_native_header.ts";
 
 /** The setting listing the hosts requests may name. */
 export const ALLOWED_HOSTS_SETTING = "aio.allowed_hosts";
@@ -88,7 +89,7 @@ export class HostPolicy {
    * sent them), or the 400 to answer.
    */
   check(raw: Request, info?: RequestInfo): Request | Response {
-    const header = raw.headers.get("host");
+    const header = readHeader(raw, "host");
     const host = header ?? new URL(raw.url).host;
     if (host !== this.#lastGood) {
       const refused = this.#refuse(host, "Host", raw);

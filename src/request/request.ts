@@ -14,6 +14,7 @@ import { requestCsrfToken } from "../csrf/mod.ts";
 import type { Settings } from "../config/settings.ts";
 import { type FormValue, MultiDict } from "./multidict.ts";
 import { readBoundedBody } from "./body.ts";
+import { readHeader } from "./_native_header.ts";
 import { boundedBodyStream } from "../streaming/body_stream.ts";
 import { ResponseDraft } from "./response_draft.ts";
 import { buildRoutePath, buildRouteUrl, findStaticUrl, type UrlOptions } from "./_urls.ts";
@@ -150,6 +151,25 @@ export class PyramidRequest {
   /** The request headers (still readable after a websocket upgrade; see {@linkcode keepHeaders}). */
   get headers(): Headers {
     return this.#headers ?? this.raw.headers;
+  }
+
+  /**
+   * One request header, or null: the same answer as `request.headers.get(name)` (repeated
+   * headers joined with ", "), but on a request served by `Deno.serve` it reads just that
+   * header. The first use of `request.headers` makes Deno copy every header of the request
+   * when the response is sent (≈ 1.6 µs a request), which this avoids.
+   *
+   * @example Reading one header
+   * ```ts
+   * import { DummyRequest } from "@aio/pyramid/testing";
+   * const request = new DummyRequest({ headers: { "X-Api-Key": "k1" } });
+   * console.assert(request.header("x-api-key") === "k1");
+   * console.assert(request.header("accept") === null);
+   * ```
+   */
+  header(name: string): string | null {
+    if (this.#headers !== undefined) return this.#headers.get(name);
+    return readHeader(this.raw, name.toLowerCase());
   }
 
   /**
@@ -455,7 +475,7 @@ export class PyramidRequest {
       base: this.applicationUrl,
       elements,
       // As Pyramid: the proxy's virtual root is left out of the URLs it will add it back to.
-      virtualRootPath: this.raw.headers.get("x-vhm-root") ?? undefined,
+      virtualRootPath: this.header("x-vhm-root") ?? undefined,
     });
   }
 

@@ -111,7 +111,7 @@ export function makeRouter(tables: RouterTables): Handler {
     Object.assign(
       request,
       await traverse(root, request.pathname, {
-        virtualRootPath: request.headers.get("x-vhm-root") ?? undefined,
+        virtualRootPath: request.header("x-vhm-root") ?? undefined,
       }),
     );
     return await readBodyThenCall(request, undefined);

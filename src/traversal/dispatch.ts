@@ -16,8 +16,8 @@ const NO_SEGMENTS: string[] = [];
 export interface TraversalTarget {
   /** The matched route's values: `traverse` and `subpath` are read. */
   readonly matchdict: Readonly<Record<string, string>>;
-  /** The request headers: `X-Vhm-Root` is read. */
-  readonly headers: Headers;
+  /** One request header: `X-Vhm-Root` is read. */
+  header(name: string): string | null;
   /** The context resource. */
   context: unknown;
   /** The route's root. */
@@ -54,7 +54,7 @@ export interface TraversalTarget {
  */
 export function traverseMatched(target: TraversalTarget, root: unknown): void | Promise<void> {
   const matchdict = target.matchdict;
-  const virtualRootPath = target.headers.get("x-vhm-root");
+  const virtualRootPath = target.header("x-vhm-root");
   const path = matchdict.traverse;
   const segments = path === undefined || path === "" ? NO_SEGMENTS : splitDecodedPath(path);
   const sub = matchdict.subpath;
