@@ -5,15 +5,16 @@
  */
 
 import { HTTPBadRequest, HTTPRequestEntityTooLarge } from "../httpexceptions.ts";
+import { readHeader } from "./_native_header.ts";
 
 const EMPTY = new Uint8Array(0) as Uint8Array<ArrayBuffer>;
 
 /** Whether a request carries a body worth reading, judged from its headers alone. */
 export function hasBody(request: Request): boolean {
   if (request.body === null) return false;
-  const length = request.headers.get("content-length");
+  const length = readHeader(request, "content-length");
   if (length !== null) return length !== "0";
-  return request.headers.has("transfer-encoding") || request.method !== "GET" &&
+  return readHeader(request, "transfer-encoding") !== null || request.method !== "GET" &&
       request.method !== "HEAD";
 }
 
@@ -27,7 +28,7 @@ export async function readBoundedBody(
   maxBytes: number,
 ): Promise<Uint8Array<ArrayBuffer>> {
   if (!hasBody(request)) return EMPTY;
-  const declared = request.headers.get("content-length");
+  const declared = readHeader(request, "content-length");
   if (declared !== null) {
     const size = Number(declared);
     if (!Number.isSafeInteger(size) || size < 0) {

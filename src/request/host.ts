@@ -101,8 +101,8 @@ export class HostPolicy {
     const peer = (info?.remoteAddr as { hostname?: string } | undefined)?.hostname;
     if (peer === undefined || !(this.#anyProxy || this.#proxies.has(peer))) return raw;
     // The nearest proxy appends last: with one trusted proxy, its value is the last one.
-    const forwardedHost = raw.headers.get("x-forwarded-host")?.split(",").at(-1)?.trim();
-    const forwardedProto = raw.headers.get("x-forwarded-proto")?.split(",").at(-1)?.trim()
+    const forwardedHost = readHeader(raw, "x-forwarded-host")?.split(",").at(-1)?.trim();
+    const forwardedProto = readHeader(raw, "x-forwarded-proto")?.split(",").at(-1)?.trim()
       .toLowerCase();
     if (forwardedHost === undefined && forwardedProto === undefined) return raw;
     if (forwardedHost !== undefined) {
@@ -152,7 +152,7 @@ export class HostPolicy {
 
   #badRequest(detail: string, raw: Request): Response {
     return new HTTPBadRequest({ detail }).toResponse({
-      accept: raw.headers.get("accept"),
+      accept: readHeader(raw, "accept"),
       method: raw.method,
     });
   }

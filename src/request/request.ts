@@ -207,7 +207,7 @@ export class PyramidRequest {
   }
   /** Host (and port) the client asked for. */
   get host(): string {
-    return this.headers.get("host") ?? this.parsedUrl.host;
+    return this.header("host") ?? this.parsedUrl.host;
   }
   /** `http` or `https`. */
   get scheme(): string {
@@ -219,7 +219,7 @@ export class PyramidRequest {
   }
   /** Whether the request says it came from XMLHttpRequest. */
   get isXhr(): boolean {
-    return this.headers.get("x-requested-with") === "XMLHttpRequest";
+    return this.header("x-requested-with") === "XMLHttpRequest";
   }
   /** The application settings (frozen). */
   get settings(): Settings {
@@ -237,7 +237,7 @@ export class PyramidRequest {
   /** Form fields from a urlencoded or multipart body (empty for other bodies). */
   get POST(): MultiDict<FormValue> {
     if (this.#POST) return this.#POST;
-    const type = (this.raw.headers.get("content-type") ?? "").toLowerCase();
+    const type = (readHeader(this.raw, "content-type") ?? "").toLowerCase();
     if (type.startsWith("application/x-www-form-urlencoded")) {
       return this.#POST = MultiDict.fromSearch(this.text) as MultiDict<FormValue>;
     }
@@ -298,7 +298,7 @@ export class PyramidRequest {
   /** Cookies sent by the client. */
   get cookies(): Readonly<Record<string, string>> {
     if (this.#cookies) return this.#cookies;
-    const header = this.headers.get("cookie");
+    const header = this.header("cookie");
     return this.#cookies = header ? parseCookies(header) : {};
   }
 
@@ -352,10 +352,10 @@ export class PyramidRequest {
 
   async #readBody(): Promise<void> {
     const limit = this.registry.aio.maxBodyBytes;
-    const type = (this.raw.headers.get("content-type") ?? "").toLowerCase();
+    const type = (readHeader(this.raw, "content-type") ?? "").toLowerCase();
     if (type.startsWith("multipart/form-data")) {
       this.#body = await readBoundedBody(this.raw, limit);
-      const contentType = this.raw.headers.get("content-type")!;
+      const contentType = readHeader(this.raw, "content-type")!;
       // Deno's parser returns an empty form for a body cut off before its close delimiter.
       const boundary = /;\s*boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
       if (boundary && !containsBytes(this.#body, `--${boundary[1] ?? boundary[2]}--`)) {

@@ -181,7 +181,7 @@ export function makeRequestHandler(tables: RequestHandlerTables): Handler {
           logError("A response callback failed", error, request);
           // An HTTP exception says what to answer (a session store that is away: 503).
           response = error instanceof HTTPException
-            ? error.toResponse({ accept: request.headers.get("accept"), method: request.method })
+            ? error.toResponse({ accept: request.header("accept"), method: request.method })
             : internalError(error, request, registry);
         }
       }
@@ -297,7 +297,7 @@ export async function renderError(
     }
   }
   if (error instanceof HTTPException) {
-    return error.toResponse({ accept: request.headers.get("accept"), method: request.method });
+    return error.toResponse({ accept: request.header("accept"), method: request.method });
   }
   logError("Uncaught error", error, request);
   return internalError(error, request, registry);

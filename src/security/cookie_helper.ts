@@ -219,7 +219,7 @@ export class AuthTktCookieHelper {
 
   /** What the request's ticket says, or null when it has no valid ticket. */
   identify(request: PyramidRequest): AuthTktIdentity | null {
-    const raw = readCookie(request.headers.get("cookie"), this.cookieName);
+    const raw = readCookie(request.header("cookie"), this.cookieName);
     if (raw === undefined || raw.length > MAX_TICKET_LENGTH) return null;
     const ip = this.#ip(request);
     if (ip === undefined) return null;

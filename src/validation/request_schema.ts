@@ -262,7 +262,7 @@ function readPart(location: RequestLocation, request: PyramidRequest): unknown {
 
 function readBody(request: PyramidRequest): unknown {
   if (request.body.byteLength === 0) return undefined;
-  const type = (request.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
+  const type = (request.header("content-type") ?? "").split(";")[0].trim().toLowerCase();
   if (type === "" || type === "application/json" || type.endsWith("+json")) return request.json;
   if (type === "application/x-www-form-urlencoded" || type === "multipart/form-data") {
     return multiDictObject(request.POST);

@@ -177,7 +177,7 @@ export function renderedView(renderer: Renderer | undefined, rendererName: strin
       }
       if (value instanceof HTTPException) {
         const response = value.toResponse({
-          accept: request.headers.get("accept"),
+          accept: request.header("accept"),
           method: request.method,
         });
         return request.hasResponseDraft ? request.response.applyTo(response) : response;

@@ -103,7 +103,7 @@ export function acceptPredicate(value: unknown, kind: string): Predicate {
   return {
     kind,
     text: `accept = ${types.join(",")}`,
-    test: (_context, request) => types.some((t) => accepts(request.headers.get("accept"), t)),
+    test: (_context, request) => types.some((t) => accepts(request.header("accept"), t)),
   };
 }
 
@@ -149,7 +149,7 @@ export function headerPredicate(value: unknown, kind: string): Predicate {
     text: `header = ${checks.map((c) => `${c.name}:${c.pattern?.source ?? ""}`).join(",")}`,
     test: (_context, request) =>
       checks.every(({ name, pattern }) => {
-        const got = request.headers.get(name);
+        const got = request.header(name);
         return got !== null && (pattern === undefined || pattern.test(got));
       }),
   };

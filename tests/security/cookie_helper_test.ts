@@ -175,6 +175,9 @@ Deno.test("reissue: an old ticket gets a fresh cookie through a response callbac
     get headers() {
       return this.inner.headers;
     }
+    header(name: string) {
+      return this.inner.header(name);
+    }
     get host() {
       return this.inner.host;
     }
