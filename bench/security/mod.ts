@@ -325,8 +325,8 @@ export async function run(args: string[]): Promise<void> {
     "",
     "**Protected view vs no security.** `GET /data`, an async view rendered by `json`, in three",
     "apps, each run as its own subprocess (`bench/security/server_*.ts`): one without any",
-    "security; one without security whose view reads the Cookie header (the cost of Deno building",
-    'a served request\'s headers, which any cookie check pays); one where the view needs `permission: "read"` under',
+    "security; one without security whose view reads the Cookie header with `request.header()`, as",
+    'the AuthTkt policy does (what any cookie check pays); one where the view needs `permission: "read"` under',
     "`AuthTktAuthenticationPolicy` (sha512, async groupfinder) + `ACLAuthorizationPolicy`. Every",
     "request carries the same valid `auth_tkt` cookie, so the secured app verifies it, calls the",
     "groupfinder and walks the ACL on each request. Load: " +

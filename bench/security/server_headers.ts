@@ -1,6 +1,6 @@
 /**
  * The security benchmark's second baseline: `/data` with no security, whose view reads the
- * Cookie header (Deno materialises a served request's headers on first access).
+ * Cookie header with `request.header("cookie")`, as the AuthTkt policy reads it.
  * Usage: `deno run -A bench/security/server_headers.ts PORT`
  *
  * @module
