@@ -23,6 +23,7 @@ import {
   mappedView,
   owrappedView,
   renderedView,
+  renderValue,
 } from "../views/builtin_derivers.ts";
 import { securedView } from "../security/secured_view.ts";
 
@@ -152,11 +153,18 @@ async function deriveView(
   };
   const names = plan.names;
   let derived = undefined as unknown as DerivedView;
+  // What rendered_view wrapped and returned, to tell whether any other deriver changed the view.
+  let renderedInput: DerivedView | undefined;
+  let renderedOutput: DerivedView | undefined;
   for (let i = names.length - 1; i >= 0; i--) {
     const name = names[i];
     const deriver = builtins[name] ??
       registry.viewDerivers.find((d) => d.name === name)!.deriver;
     const next = deriver(derived, info);
+    if (name === "rendered_view") {
+      renderedInput = derived;
+      renderedOutput = next;
+    }
     if (typeof next !== "function") {
       throw new ConfigurationError(
         `The view deriver '${name}' returned ${typeof next} for view ${registration.label} (at ${where}); a deriver must return a view (context, request) => Response.`,
@@ -174,5 +182,8 @@ async function deriveView(
     methods: methodPredicate?.methods,
     contextClass: context as ViewEntry["contextClass"],
     call: derived,
+    direct: derived === renderedOutput && renderedInput === (mapped as unknown)
+      ? { mapped, render: renderValue(renderer, rendererName, info) }
+      : undefined,
   };
 }

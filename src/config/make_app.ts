@@ -18,7 +18,12 @@ import { ApplicationCreated } from "../events.ts";
 import type { AppExtension, ExtensionHost } from "../extension.ts";
 import { requestClassWith } from "../request/request_class.ts";
 import { App, mountRequestPath } from "../router/app.ts";
-import { excviewTweenFactory, makeRequestHandler, makeRouter } from "../router/router.ts";
+import {
+  excviewTweenFactory,
+  makeFinishing,
+  makeRequestHandler,
+  makeRouter,
+} from "../router/router.ts";
 import { StallDetector } from "../router/stall.ts";
 import { defaultRootFactory } from "../traversal/default_root.ts";
 import { ViewLookup } from "../views/lookup.ts";
@@ -101,18 +106,11 @@ export async function makeApp(registry: Registry): Promise<App> {
       app.onClose(() => stall.close());
       for (const entry of entries) {
         entry.call = stall.watchView(entry.call, entry.registration) as typeof entry.call;
+        // The router must call the watched view, not its halves.
+        entry.direct = undefined;
       }
     }
     const views = new ViewLookup(entries);
-    const router = makeRouter({
-      registry,
-      routes: registry.routes,
-      views,
-      rootFactory: registry.rootFactory ?? defaultRootFactory,
-      routingReadsBody: registry.routes.some((r) =>
-        r.predicates.some((p) => p.kind === "requestParam" || p.kind === "custom")
-      ),
-    });
     // Another makeApp() on the same configurator must not reuse this app's view lookup.
     registry.tweens = registry.tweens.filter((t) => !BUILTIN_EXCVIEW.has(t));
     if (!registry.tweens.some((t) => t.name === EXCVIEW)) {
@@ -125,14 +123,23 @@ export async function makeApp(registry: Registry): Promise<App> {
       BUILTIN_EXCVIEW.add(excview);
       registry.tweens.unshift(excview);
     }
-    // With no tween but the built-in excview, the request handler's own error rendering
-    // (the same exception views) does its work, one async step fewer per request.
+    // With no tween but the built-in excview, the router finishes each request itself
+    // (rendering errors through the same exception views): one async step fewer per request.
     const onlyExcview = registry.tweens.every((t) => BUILTIN_EXCVIEW.has(t));
-    const handle = makeRequestHandler({
+    const finishing = makeFinishing({ registry, views });
+    const router = makeRouter({
       registry,
-      chain: onlyExcview ? router : buildTweenChain(registry, router),
+      routes: registry.routes,
       views,
+      rootFactory: registry.rootFactory ?? defaultRootFactory,
+      routingReadsBody: registry.routes.some((r) =>
+        r.predicates.some((p) => p.kind === "requestParam" || p.kind === "custom")
+      ),
+      finishing: onlyExcview ? finishing : undefined,
     });
+    const handle = onlyExcview
+      ? router
+      : makeRequestHandler(buildTweenChain(registry, router), finishing);
     mountRequestPath(app, handle, {
       requestClass: requestClassWith(registry.requestMethods),
       stall,

@@ -1,13 +1,15 @@
 /**
  * The request path, top to bottom, in one place:
  *
- * 1. {@linkcode makeRequestHandler}: the tween chain (errors from tweens above `excview` are
- *    rendered here too), then response callbacks, `NewResponse` once for every response, and
- *    finished callbacks (always).
+ * 1. {@linkcode makeRequestHandler}: the tween chain, then {@linkcode makeFinishing}'s end of
+ *    every request: errors no tween turned into a response are rendered, response callbacks
+ *    run, `NewResponse` is sent once for every response, finished callbacks run (always).
  * 2. The `excview` tween: errors from below become responses through exception views.
  * 3. {@linkcode makeRouter} (the tweens' `MAIN`): `NewRequest`, route match → root and
  *    traversal → body → view lookup → the derived view (permission, CSRF, caching,
- *    decorators, custom derivers, renderer, mapper: see `views/derivers.ts`).
+ *    decorators, custom derivers, renderer, mapper: see `views/derivers.ts`). With no tween
+ *    but `excview`, the router is the handler and finishes each request itself, rendering a
+ *    plain view's value and finishing the request in one promise step.
  *
  * @module
  */
@@ -19,7 +21,7 @@ import { NewRequest, NewResponse } from "../events.ts";
 import type { Handler } from "../config/tweens.ts";
 import { traverse } from "../traversal/mod.ts";
 import { traverseMatched } from "../traversal/dispatch.ts";
-import type { ViewGroup, ViewLookup } from "../views/lookup.ts";
+import type { DirectView, ViewGroup, ViewLookup } from "../views/lookup.ts";
 import { logError } from "../log.ts";
 import { RouteTable } from "../routing/route_table.ts";
 
@@ -35,6 +37,12 @@ export interface RouterTables {
   rootFactory: RootFactory;
   /** Whether some route predicate reads form parameters (so the body is read first). */
   routingReadsBody: boolean;
+  /**
+   * When no tween sits between the request handler and the router: how to finish a
+   * response or render an error. The router then finishes every request itself, a view's
+   * rendering and the finishing in one promise step (see {@linkcode makeFinishing}).
+   */
+  finishing?: Finishing | undefined;
 }
 
 // Sets request.matchdict and request.matchedRoute for the first matching route.
@@ -73,12 +81,53 @@ export function makeRouter(tables: RouterTables): Handler {
   const routes = new RouteTable(tables.routes);
   const notifyRequest = registry.hasSubscribers(NewRequest);
 
+  const finishing = tables.finishing;
+
   // 4–5. The most specific view whose predicates pass (404 / 405 otherwise), then the
-  // derived view: derivers, mapper (async, executor or websocket), renderer.
+  // derived view: derivers, mapper (async, executor or websocket), renderer. When the
+  // router finishes requests itself and no deriver but the renderer wraps this view, it
+  // renders the view's value and finishes the request in the same step.
   function callView(request: PyramidRequest, group: ViewGroup): Promise<Response> {
     const view = group.select(request.context, request);
+    const direct = finishing === undefined ? undefined : view.direct;
+    if (direct !== undefined) {
+      const value: unknown = direct.mapped(request.context, request);
+      if (!(value instanceof Promise)) {
+        return Promise.resolve(renderAndFinish(request, direct, value));
+      }
+      return value.then(
+        (resolved) => renderAndFinish(request, direct, resolved),
+        (error) => finishing!.fail(request, error),
+      );
+    }
     const response = view.call(request.context, request);
-    return response instanceof Promise ? response : Promise.resolve(response);
+    const pending = response instanceof Promise ? response : Promise.resolve(response);
+    if (finishing === undefined) return pending;
+    return pending.then(
+      (done) => finishing.finish(request, done),
+      (error) => finishing.fail(request, error),
+    );
+  }
+
+  function renderAndFinish(request: PyramidRequest, direct: DirectView, value: unknown) {
+    let response: Response | Promise<Response>;
+    try {
+      response = direct.render(value, request.context, request);
+    } catch (error) {
+      return finishing!.fail(request, error);
+    }
+    if (!(response instanceof Promise)) return finishing!.finish(request, response);
+    return response.then(
+      (done) => finishing!.finish(request, done),
+      (error) => finishing!.fail(request, error),
+    );
+  }
+
+  // A step that may fail before the view runs: its error is rendered here when the router
+  // finishes requests itself (the view's own result is finished by callView).
+  function failed(request: PyramidRequest, pending: Promise<Response>): Promise<Response> {
+    if (finishing === undefined) return pending;
+    return pending.catch((error) => finishing.fail(request, error));
   }
 
   // 3. The body, read once and bounded, so views see plain properties — unless the views
@@ -89,7 +138,7 @@ export function makeRouter(tables: RouterTables): Handler {
     if (request.bodyRead || group.streamsBody) return callView(request, group);
     const reading = request.readBody();
     if (request.bodyRead) return callView(request, group);
-    return reading.then(() => callView(request, group));
+    return failed(request, reading.then(() => callView(request, group)));
   }
 
   // 2a. The route's root; traversal continues from it for `*traverse` routes, and
@@ -98,7 +147,7 @@ export function makeRouter(tables: RouterTables): Handler {
     request.root = root;
     const walking = traverseMatched(request, root);
     if (walking === undefined) return readBodyThenCall(request, route.name);
-    return walking.then(() => readBodyThenCall(request, route.name));
+    return failed(request, walking.then(() => readBodyThenCall(request, route.name)));
   }
 
   // 2b. No route: traverse the default root, if any view can be found that way.
@@ -120,9 +169,11 @@ export function makeRouter(tables: RouterTables): Handler {
   // 1. URL dispatch: the first route whose pattern and predicates match.
   function dispatch(request: PyramidRequest): Promise<Response> {
     const route = matchRoute(routes, request.path, request);
-    if (route === undefined) return traverseDefaultRoot(request);
+    if (route === undefined) return failed(request, traverseDefaultRoot(request));
     const root = (route.factory ?? rootFactory)(request);
-    if (root instanceof Promise) return root.then((r) => traverseRoute(request, route, r));
+    if (root instanceof Promise) {
+      return failed(request, root.then((r) => traverseRoute(request, route, r)));
+    }
     return traverseRoute(request, route, root);
   }
 
@@ -133,12 +184,12 @@ export function makeRouter(tables: RouterTables): Handler {
   }
 
   return function router(request: PyramidRequest): Promise<Response> {
-    if (notifyRequest || routingReadsBody) return routeAfterEvents(request);
+    if (notifyRequest || routingReadsBody) return failed(request, routeAfterEvents(request));
     // A handler never throws: tweens may chain on what it returns.
     try {
       return dispatch(request);
     } catch (error) {
-      return Promise.reject(error);
+      return finishing === undefined ? Promise.reject(error) : finishing.fail(request, error);
     }
   };
 }
@@ -153,23 +204,29 @@ function noView(request: PyramidRequest, routeName: string | undefined): HTTPNot
   });
 }
 
-/** What {@linkcode makeRequestHandler} needs. */
-export interface RequestHandlerTables {
+/** How a request is finished: what follows its response, or renders its error. */
+export interface Finishing {
+  /** Response callbacks, `NewResponse`, finished callbacks; the response to send. */
+  finish(request: PyramidRequest, response: Response): Response | Promise<Response>;
+  /** Renders an error no tween turned into a response, then finishes as `finish` does. */
+  fail(request: PyramidRequest, error: unknown): Promise<Response>;
+}
+
+/** What {@linkcode makeFinishing} needs. */
+export interface FinishingTables {
   /** The registry. */
   registry: Registry;
-  /** The tween chain, `excview` and the router at its bottom. */
-  chain: Handler;
-  /** The view lookup (for exception views of errors raised above `excview`). */
+  /** The view lookup (for exception views). */
   views: ViewLookup;
 }
 
 /**
- * The whole request path around the tween chain: an error no tween turned into a response
- * is rendered here; response callbacks run, `NewResponse` is sent once for every response,
- * and finished callbacks run last, errors included.
+ * The end of every request: an error no tween turned into a response is rendered through
+ * the exception views; response callbacks run, `NewResponse` is sent once for every
+ * response, and finished callbacks run last, errors included.
  */
-export function makeRequestHandler(tables: RequestHandlerTables): Handler {
-  const { registry, chain, views } = tables;
+export function makeFinishing(tables: FinishingTables): Finishing {
+  const { registry, views } = tables;
   const notifyResponse = registry.hasSubscribers(NewResponse);
   async function afterResponse(request: PyramidRequest, response: Response): Promise<Response> {
     try {
@@ -198,6 +255,25 @@ export function makeRequestHandler(tables: RequestHandlerTables): Handler {
     }
     return response;
   }
+  return {
+    finish(request, response) {
+      // Most requests add no callback and nobody listens for NewResponse: no await then.
+      return notifyResponse || request.responseCallbacks.length > 0 ||
+          request.finishedCallbacks.length > 0
+        ? afterResponse(request, response)
+        : response;
+    },
+    fail(request, error) {
+      return renderError(error, request, views, registry).then((r) => afterResponse(request, r));
+    },
+  };
+}
+
+/**
+ * The request handler around a tween chain: the chain's response (or error) is finished
+ * by `finishing`. Without tweens the router finishes requests itself and is the handler.
+ */
+export function makeRequestHandler(chain: Handler, finishing: Finishing): Handler {
   return function handleRequest(request: PyramidRequest): Promise<Response> {
     let pending: Promise<Response>;
     try {
@@ -206,14 +282,9 @@ export function makeRequestHandler(tables: RequestHandlerTables): Handler {
       pending = Promise.reject(error);
     }
     return pending.then(
-      (response) =>
-        notifyResponse || request.responseCallbacks.length > 0 ||
-          request.finishedCallbacks.length > 0
-          ? afterResponse(request, response)
-          : response,
+      (response) => finishing.finish(request, response),
       // Only errors raised above the excview tween (in a tween near INGRESS) land here.
-      (error) =>
-        renderError(error, request, views, registry).then((r) => afterResponse(request, r)),
+      (error) => finishing.fail(request, error),
     );
   };
 }

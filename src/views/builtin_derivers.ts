@@ -162,38 +162,62 @@ export const decoratedView: ViewDeriver = function decoratedView(view, info) {
   return wrapped;
 };
 
+/** Turns the value a mapped view resolved to into the view's `Response`. */
+export type RenderValue = (
+  value: unknown,
+  context: unknown,
+  request: PyramidRequest,
+) => Response | Promise<Response>;
+
+/**
+ * What `rendered_view` does once the view's value is there: a `Response` or HTTP exception
+ * passes (with `request.response` applied), a stream is streamed, anything else goes through
+ * the view's renderer. The router calls it directly for views no other deriver changed.
+ */
+export function renderValue(
+  renderer: Renderer | undefined,
+  rendererName: string | undefined,
+  info: ViewDeriverInfo,
+): RenderValue {
+  const label = info.name;
+  const where = info.where;
+  return function render(value, context, request) {
+    if (value instanceof Response) {
+      // A 101 upgrade response must be returned untouched.
+      return request.hasResponseDraft && value.status !== 101
+        ? request.response.applyTo(value)
+        : value;
+    }
+    if (value instanceof HTTPException) {
+      const response = value.toResponse({
+        accept: request.header("accept"),
+        method: request.method,
+      });
+      return request.hasResponseDraft ? request.response.applyTo(response) : response;
+    }
+    // An async iterable or a ReadableStream is sent as it is produced (cogen's streaming).
+    if (isStreamable(value)) return streamingResponse(value, request);
+    if (renderer === undefined) {
+      throw new TypeError(
+        `The view ${label} returned ${
+          value === null ? "null" : typeof value
+        } but has no renderer. Return a Response, or register the view with a renderer such as { renderer: "json" } (registered at ${where}).`,
+      );
+    }
+    const body = renderer.render(value, { request, context, rendererName: rendererName! });
+    if (body instanceof Promise) {
+      return body.then((b) => toRenderedResponse(b, renderer.contentType, request));
+    }
+    return toRenderedResponse(body, renderer.contentType, request);
+  };
+}
+
 /** `rendered_view`: turns what the mapped view returned into a `Response`. */
 export function renderedView(renderer: Renderer | undefined, rendererName: string | undefined) {
   return function renderedView(view: DerivedView, info: ViewDeriverInfo): DerivedView {
-    const label = info.name;
-    const where = info.where;
+    const render = renderValue(renderer, rendererName, info);
     return async function renderView(context: unknown, request: PyramidRequest) {
-      const value: unknown = await view(context, request);
-      if (value instanceof Response) {
-        // A 101 upgrade response must be returned untouched.
-        return request.hasResponseDraft && value.status !== 101
-          ? request.response.applyTo(value)
-          : value;
-      }
-      if (value instanceof HTTPException) {
-        const response = value.toResponse({
-          accept: request.header("accept"),
-          method: request.method,
-        });
-        return request.hasResponseDraft ? request.response.applyTo(response) : response;
-      }
-      // An async iterable or a ReadableStream is sent as it is produced (cogen's streaming).
-      if (isStreamable(value)) return streamingResponse(value, request);
-      if (renderer === undefined) {
-        throw new TypeError(
-          `The view ${label} returned ${
-            value === null ? "null" : typeof value
-          } but has no renderer. Return a Response, or register the view with a renderer such as { renderer: "json" } (registered at ${where}).`,
-        );
-      }
-      let body = renderer.render(value, { request, context, rendererName: rendererName! });
-      if (body instanceof Promise) body = await body;
-      return toRenderedResponse(body, renderer.contentType, request);
+      return await render(await view(context, request), context, request);
     };
   };
 }

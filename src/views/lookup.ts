@@ -22,6 +22,20 @@ export interface ViewEntry {
   contextClass: (abstract new (...args: never[]) => unknown) | undefined;
   /** The derived view: calls the view and renders its result. */
   call(context: unknown, request: PyramidRequest): Response | Promise<Response>;
+  /**
+   * Set when no deriver but `rendered_view` and `mapped_view` changed the view (the common
+   * case): `call` is then `render` after `mapped`, and the router may run the two itself, so
+   * that rendering shares a promise step with the request's own finishing.
+   */
+  direct?: DirectView | undefined;
+}
+
+/** A view's two halves when nothing else wraps it: the mapped view and its rendering. */
+export interface DirectView {
+  /** The mapped view (async, executor or websocket): resolves to the view's value. */
+  mapped(context: unknown, request: PyramidRequest): Promise<unknown>;
+  /** Renders that value (what `rendered_view` does after awaiting it). */
+  render(value: unknown, context: unknown, request: PyramidRequest): Response | Promise<Response>;
 }
 
 function sortBySpecificity(entries: ViewEntry[]): ViewEntry[] {

@@ -145,6 +145,85 @@ Deno.test("response callbacks change the response in order, before NewResponse; 
   assert.match(logged, /A finished callback failed[\s\S]*finished callback failed/);
 });
 
+// Every way a request can end, with no tween (the router finishes requests itself, a plain
+// view rendered in the same step) and behind a tween (the request handler finishes them):
+// the same statuses, NewResponse once each, callbacks after errors too.
+for (const withTween of [false, true]) {
+  Deno.test(`every ending is finished once ${withTween ? "behind a tween" : "by the router itself"}: render errors, async renderers, 404/405, failing roots, 413`, async () => {
+    const seen: string[] = [];
+    const finished: string[] = [];
+    const config = new Configurator({ settings: { "aio.max_body_bytes": 16 } });
+    config.addSubscriber((event: NewResponse) => {
+      seen.push(`${event.request.path} ${event.response.status}`);
+    }, NewResponse);
+    config.addRenderer("slow", () => ({
+      contentType: "text/plain",
+      render: async (value) => `slow:${await Promise.resolve(String(value))}`,
+    }));
+    const track = (request: PyramidRequest) =>
+      request.addFinishedCallback(() => void finished.push(request.path));
+    config.addRoute("bigint", "/bigint");
+    config.addView(async (request: PyramidRequest) => {
+      track(request);
+      return { n: 1n };
+    }, { routeName: "bigint", renderer: "json" });
+    config.addRoute("slow", "/slow");
+    config.addView(async () => "value", { routeName: "slow", renderer: "slow" });
+    config.addRoute("gone", "/gone");
+    config.addView(async () => new HTTPForbidden({ detail: "returned, not thrown" }), {
+      routeName: "gone",
+    });
+    config.addRoute("post_only", "/post-only");
+    config.addView(async () => "posted", {
+      routeName: "post_only",
+      renderer: "string",
+      requestMethod: "POST",
+    });
+    config.addRoute("rootless", "/rootless", {
+      factory: () => Promise.reject(new HTTPForbidden({ detail: "root refused" })),
+    });
+    config.addView(async () => "never", { routeName: "rootless", renderer: "string" });
+    config.addRoute("upload", "/upload");
+    config.addView(async (request: PyramidRequest) => request.text, {
+      routeName: "upload",
+      renderer: "string",
+    });
+    config.addExceptionView(async (error: TypeError, request: PyramidRequest) => {
+      request.response.status = 500;
+      return `caught ${error.name}`;
+    }, { context: TypeError, renderer: "string" });
+    if (withTween) {
+      config.addTween(function passing(handler: Handler) {
+        return function passingTween(request: PyramidRequest) {
+          return handler(request);
+        };
+      });
+    }
+    await quietly(() =>
+      withApp(config, async (app) => {
+        const cases: [string, RequestInit | undefined, number, string | RegExp][] = [
+          ["/bigint", undefined, 500, "caught TypeError"],
+          ["/slow", undefined, 200, "slow:value"],
+          ["/gone", undefined, 403, /returned, not thrown/],
+          ["/post-only", undefined, 405, /not allowed/],
+          ["/rootless", undefined, 403, /root refused/],
+          ["/upload", { method: "POST", body: "x".repeat(64) }, 413, /./],
+          ["/upload", { method: "POST", body: "small" }, 200, "small"],
+          ["/nowhere", undefined, 404, /./],
+        ];
+        for (const [path, init, status, body] of cases) {
+          const answer = await call(app, path, init);
+          assert.equal(answer.status, status, `${path}: ${answer.text}`);
+          if (typeof body === "string") assert.equal(answer.text, body, path);
+          else assert.match(answer.text, body, path);
+        }
+        assert.deepEqual(seen, cases.map(([path, , status]) => `${path} ${status}`));
+        assert.deepEqual(finished, ["/bigint"], "finished callbacks run after a render error");
+      })
+    );
+  });
+}
+
 async function captureErrors(fn: () => Promise<void>): Promise<string> {
   const original = console.error;
   const lines: string[] = [];
