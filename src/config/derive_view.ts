@@ -134,15 +134,6 @@ async function deriveView(
     ? undefined
     : await resolveRenderer(registry, rendererName, registration.baseUrl, where);
 
-  const builtins: Record<string, ViewDeriver> = {
-    secured_view: securedView,
-    csrf_view: csrfView,
-    owrapped_view: owrappedView,
-    http_cached_view: httpCachedView,
-    decorated_view: decoratedView,
-    rendered_view: renderedView(renderer, rendererName),
-    mapped_view: mappedView(mapped),
-  };
   const info: ViewDeriverInfo = {
     options: registration.options,
     registry,
@@ -150,6 +141,17 @@ async function deriveView(
     name: registration.label,
     isExceptionView: registration.exception,
     where,
+  };
+  // One render function per view: the rendered_view deriver and the router's direct call share it.
+  const render = renderValue(renderer, rendererName, info);
+  const builtins: Record<string, ViewDeriver> = {
+    secured_view: securedView,
+    csrf_view: csrfView,
+    owrapped_view: owrappedView,
+    http_cached_view: httpCachedView,
+    decorated_view: decoratedView,
+    rendered_view: renderedView(render),
+    mapped_view: mappedView(mapped),
   };
   const names = plan.names;
   let derived = undefined as unknown as DerivedView;
@@ -183,7 +185,7 @@ async function deriveView(
     contextClass: context as ViewEntry["contextClass"],
     call: derived,
     direct: derived === renderedOutput && renderedInput === (mapped as unknown)
-      ? { mapped, render: renderValue(renderer, rendererName, info) }
+      ? { mapped, render }
       : undefined,
   };
 }

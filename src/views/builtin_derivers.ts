@@ -212,10 +212,9 @@ export function renderValue(
   };
 }
 
-/** `rendered_view`: turns what the mapped view returned into a `Response`. */
-export function renderedView(renderer: Renderer | undefined, rendererName: string | undefined) {
-  return function renderedView(view: DerivedView, info: ViewDeriverInfo): DerivedView {
-    const render = renderValue(renderer, rendererName, info);
+/** `rendered_view`: turns what the mapped view returned into a `Response` with `render`. */
+export function renderedView(render: RenderValue): ViewDeriver {
+  return function renderedView(view: DerivedView): DerivedView {
     return async function renderView(context: unknown, request: PyramidRequest) {
       return await render(await view(context, request), context, request);
     };
