@@ -1,7 +1,8 @@
 /**
  * A quick A/B of benchmark server scripts (any script that takes a PORT argument and prints
- * `READY`, as `server_*.ts` do): each is started in turn, pinned to CPU 1, loaded with wrk
- * pinned to CPU 0 (2 s warm-up, then the measured run), the order rotating each round. Prints
+ * `READY`, as `server_*.ts` do): each is started in turn, pinned to CPU 0, loaded by the
+ * suite's load generator pinned to CPU 1 (2 s warm-up, then the measured run), the order
+ * rotating each round. Prints
  * the median req/s and server CPU µs per request of each, relative to the first script. Use
  * it to compare a change against the tree before it (a `git worktree` of the old commit
  * gives its own `bench/http/server_pyramid.ts`); record figures with `mod.ts`, not this.
@@ -13,6 +14,7 @@
  */
 
 import { median } from "../_stats.ts";
+import { loadGenerator } from "./_load.ts";
 import { startServer } from "./_server.ts";
 
 const [rounds, seconds, path, ...scripts] = Deno.args;
@@ -21,26 +23,21 @@ if (!rounds || !seconds || !path?.startsWith("/") || scripts.length === 0) {
   Deno.exit(2);
 }
 
-async function wrk(base: string, duration: number): Promise<{ rps: number; requests: number }> {
-  const args = ["-c", "0", "wrk", "-t1", "-c50", `-d${duration}s`, base + path];
-  const { stdout } = await new Deno.Command("taskset", { args, stdout: "piped" }).output();
-  const text = new TextDecoder().decode(stdout);
-  const rps = /Requests\/sec:\s+([\d.]+)/.exec(text);
-  const requests = /(\d+) requests in/.exec(text);
-  if (!rps || !requests) throw new Error(`Unexpected wrk output:\n${text}`);
-  return { rps: Number(rps[1]), requests: Number(requests[1]) };
-}
+// The same load and pinning as mod.ts: wrk on CPU 1, the server on CPU 0.
+const load = await loadGenerator(1);
+const settings = { connections: 50, threads: 1, duration: Number(seconds) };
 
 const rps = new Map<string, number[]>(scripts.map((s) => [s, []]));
 const cpu = new Map<string, number[]>(scripts.map((s) => [s, []]));
 for (let round = 0; round < Number(rounds); round++) {
   for (let i = 0; i < scripts.length; i++) {
     const script = scripts[(i + round) % scripts.length];
-    const server = await startServer(script, { cpu: 1 });
+    const server = await startServer(script, { cpu: 0 });
     try {
-      await wrk(server.base, 2);
+      await load.run(server.base + path, settings, 2);
       const before = server.cpuSeconds();
-      const run = await wrk(server.base, Number(seconds));
+      const run = await load.run(server.base + path, settings, settings.duration);
+      if (run.non2xx > 0) throw new Error(`${script} answered ${run.non2xx} non-2xx responses`);
       cpu.get(script)!.push((server.cpuSeconds() - before) * 1e6 / run.requests);
       rps.get(script)!.push(run.rps);
     } finally {

@@ -12,7 +12,7 @@
 
 import { Configurator, type PyramidRequest } from "@aio/pyramid";
 import { median } from "../_stats.ts";
-import { app as hono } from "./server_hono_app.ts";
+import { benchHono } from "./server_hono_app.ts";
 import { fillerBody, HELLO, helloBody, ROUTES, USER, userBody } from "./routes.ts";
 
 const config = new Configurator({ settings: { "aio.debug": "false" } });
@@ -29,6 +29,7 @@ for (const route of ROUTES) {
   config.addView(view, { routeName: name, renderer: "json", requestMethod: "GET" });
 }
 const pyramid = await config.makeApp();
+const hono = benchHono();
 
 const path = Deno.args[0] ?? "/hello";
 const rounds = Number(Deno.args[1] ?? 7);

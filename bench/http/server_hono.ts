@@ -8,6 +8,6 @@
  */
 
 import { listen } from "./_listen.ts";
-import { app } from "./server_hono_app.ts";
+import { benchHono } from "./server_hono_app.ts";
 
-listen(app.fetch);
+listen(benchHono().fetch);

@@ -10,33 +10,7 @@
  * @module
  */
 
-import { Hono } from "@hono/hono";
-import { HostPolicy } from "../../src/request/host.ts";
 import { listen } from "./_listen.ts";
-import { fillerBody, HELLO, helloBody, ROUTES, toHonoPath, USER, userBody } from "./routes.ts";
+import { behindHostCheck, benchHono } from "./server_hono_app.ts";
 
-const app = new Hono();
-for (const route of ROUTES) {
-  const name = route.name;
-  const path = route === HELLO
-    ? "/hello"
-    : route === USER
-    ? "/users/:id{[0-9]+}"
-    : toHonoPath(route.pattern);
-  // deno-lint-ignore require-await -- the point is the async handler's promise
-  app.get(path, async (c) =>
-    c.json(
-      route === HELLO
-        ? helloBody()
-        : route === USER
-        ? userBody(c.req.param("id"))
-        : fillerBody(name, c.req.param()),
-    ));
-}
-
-const hosts = new HostPolicy({});
-
-listen(function checkedAsyncHono(request: Request): Response | Promise<Response> {
-  const checked = hosts.check(request);
-  return checked instanceof Response ? checked : app.fetch(checked);
-});
+listen(behindHostCheck(benchHono({ async: true }).fetch));

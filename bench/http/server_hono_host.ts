@@ -11,13 +11,7 @@
  * @module
  */
 
-import { HostPolicy } from "../../src/request/host.ts";
 import { listen } from "./_listen.ts";
-import { app } from "./server_hono_app.ts";
+import { behindHostCheck, benchHono } from "./server_hono_app.ts";
 
-const hosts = new HostPolicy({});
-
-listen(function checkedHono(request: Request): Response | Promise<Response> {
-  const checked = hosts.check(request);
-  return checked instanceof Response ? checked : app.fetch(checked);
-});
+listen(behindHostCheck(benchHono().fetch));
