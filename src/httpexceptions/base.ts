@@ -7,6 +7,8 @@
  * @module
  */
 
+import { WebResponse } from "../_web.ts";
+
 /** Options shared by every HTTP exception. */
 export interface HTTPExceptionOptions {
   /** Extra text shown in the body after the standard explanation. */
@@ -83,7 +85,7 @@ export class HTTPException extends Error {
       }
     }
     if (options.method === "HEAD") body = null;
-    return new Response(body, { status: this.status, headers });
+    return new WebResponse(body, { status: this.status, headers });
   }
 }
 

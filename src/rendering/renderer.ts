@@ -6,6 +6,7 @@
  */
 
 import type { PyramidRequest } from "../request/request.ts";
+import { WebResponse } from "../_web.ts";
 
 /** What renderers read from the application registry (kept structural: rendering does not depend on config). */
 export interface RenderSettings {
@@ -84,11 +85,11 @@ export function toRenderedResponse(
   contentType: string,
   request: PyramidRequest,
 ): Response {
-  if (body instanceof Response) {
+  if (body instanceof WebResponse) {
     return request.hasResponseDraft ? request.response.applyTo(body) : body;
   }
   if (!request.hasResponseDraft) {
-    return new Response(body, { headers: { "content-type": contentType } });
+    return new WebResponse(body, { headers: { "content-type": contentType } });
   }
   return request.response.toResponse(body, contentType);
 }

@@ -6,6 +6,7 @@
  */
 
 import { serialize } from "@hono/hono/utils/cookie";
+import { WebResponse } from "../_web.ts";
 
 /** Cookie attributes accepted by {@linkcode ResponseDraft.setCookie}. */
 export interface CookieOptions {
@@ -71,7 +72,7 @@ export class ResponseDraft {
     if (defaultContentType && !this.headers.has("content-type")) {
       this.headers.set("content-type", defaultContentType);
     }
-    return new Response(body, { status: this.status, headers: this.headers });
+    return new WebResponse(body, { status: this.status, headers: this.headers });
   }
 
   /** Copies this draft's headers onto a response a view built itself (cookies included). */

@@ -14,6 +14,7 @@ import type { PyramidRequest, RequestInfo } from "../request/request.ts";
 import type { Registry } from "../config/registry.ts";
 import type { Handler } from "../config/tweens.ts";
 import { logError } from "../log.ts";
+import { WebResponse } from "../_web.ts";
 import { HostPolicy } from "../request/host.ts";
 import type { StallDetector } from "./stall.ts";
 
@@ -75,7 +76,7 @@ export class App {
   fetch = (request: Request, info?: RequestInfo): Response | Promise<Response> => {
     if (this.#mount) this.#mountNow();
     const checked = this.#hosts.check(request, info);
-    if (checked instanceof Response) return checked;
+    if (checked instanceof WebResponse) return checked;
     return this.hono.fetch(checked, info);
   };
 

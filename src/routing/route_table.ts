@@ -11,9 +11,18 @@ export interface IndexedRoute {
   compiled: { staticPrefix: string; names: string[] };
 }
 
-function firstSegmentOf(path: string): string {
-  const end = path.indexOf("/", 1);
-  return end < 0 ? path.slice(1) : path.slice(1, end);
+// A number for a first segment: path's characters from index 1 up to the next "/" (or the
+// end). Looking a fresh substring up in a Map<string> makes V8 hash it in its runtime
+// (≈ 60 ns a request); a small integer key (30 bits: V8 keeps it unboxed) is looked up inline.
+function segmentHash(path: string, start: number, end: number): number {
+  let hash = 0;
+  for (let i = start; i < end; i++) hash = (hash * 31 + path.charCodeAt(i)) & 0x3fffffff;
+  return hash;
+}
+
+interface Bucket<R> {
+  segment: string;
+  routes: R[];
 }
 
 // The route's first segment when it is wholly literal, else undefined (`/{id}`, `/a{b}`).
@@ -36,7 +45,7 @@ function literalFirstSegment(route: IndexedRoute): string | undefined {
  * ```
  */
 export class RouteTable<R extends IndexedRoute> {
-  #bySegment = new Map<string, R[]>();
+  #byHash = new Map<number, Bucket<R>[]>();
   #others: R[];
 
   /** Indexes routes (kept in the given order). */
@@ -46,18 +55,31 @@ export class RouteTable<R extends IndexedRoute> {
     this.#others = routes.filter((route) => segments.get(route) === undefined);
     for (const segment of new Set(segments.values())) {
       if (segment === undefined) continue;
-      this.#bySegment.set(
+      const bucket = {
         segment,
-        routes.filter((route) => {
+        routes: routes.filter((route) => {
           const own = segments.get(route);
           return own === undefined || own === segment;
         }),
-      );
+      };
+      const hash = segmentHash(segment, 0, segment.length);
+      const sameHash = this.#byHash.get(hash);
+      if (sameHash) sameHash.push(bucket);
+      else this.#byHash.set(hash, [bucket]);
     }
   }
 
   /** The routes that may match `path`, first added first. */
   candidates(path: string): readonly R[] {
-    return this.#bySegment.get(firstSegmentOf(path)) ?? this.#others;
+    let end = path.indexOf("/", 1);
+    if (end < 0) end = path.length;
+    const buckets = this.#byHash.get(segmentHash(path, 1, end));
+    if (buckets !== undefined) {
+      for (let i = 0; i < buckets.length; i++) {
+        const segment = buckets[i].segment;
+        if (segment.length === end - 1 && path.startsWith(segment, 1)) return buckets[i].routes;
+      }
+    }
+    return this.#others;
   }
 }

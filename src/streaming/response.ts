@@ -6,6 +6,7 @@
  */
 
 import { AsyncLocalStorage } from "node:async_hooks";
+import { WebReadableStream, WebResponse } from "../_web.ts";
 
 /** A chunk a streamed body may be made of. */
 export type StreamChunk = string | Uint8Array;
@@ -49,8 +50,8 @@ const encoder = new TextEncoder();
 /** Whether a view's value should be streamed: an async iterable or a `ReadableStream` (or an `EventStream`). */
 export function isStreamable(value: unknown): value is Streamable | ToResponse {
   if (typeof value !== "object" || value === null) return false;
-  if (value instanceof ReadableStream) return true;
-  if (value instanceof Response || value instanceof Uint8Array) return false;
+  if (value instanceof WebReadableStream) return true;
+  if (value instanceof WebResponse || value instanceof Uint8Array) return false;
   return typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] ===
     "function";
 }

@@ -8,6 +8,7 @@
 import { isStreamable, streamingResponse } from "../streaming/response.ts";
 import { ConfigurationError } from "../errors.ts";
 import { HTTPException } from "../httpexceptions.ts";
+import { WebResponse } from "../_web.ts";
 import type { PyramidRequest } from "../request/request.ts";
 import { type Renderer, toRenderedResponse } from "../rendering/renderer.ts";
 import type { DerivedView, ViewDeriver, ViewDeriverInfo } from "./derivers.ts";
@@ -182,7 +183,7 @@ export function renderValue(
   const label = info.name;
   const where = info.where;
   return function render(value, context, request) {
-    if (value instanceof Response) {
+    if (value instanceof WebResponse) {
       // A 101 upgrade response must be returned untouched.
       return request.hasResponseDraft && value.status !== 101
         ? request.response.applyTo(value)

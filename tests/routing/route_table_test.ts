@@ -26,6 +26,21 @@ Deno.test("RouteTable: only routes that can match the first segment, in the orde
   assert.deepEqual(names("/unknown/path"), ["/{anything}/x", "*traverse"]);
 });
 
+Deno.test("RouteTable: first segments whose hashes collide still get their own routes", () => {
+  // "Aa" and "BB" hash alike (31 * 65 + 97 = 31 * 66 + 66); so do "AaAa", "AaBB" and "BBAa".
+  const routes = table("/Aa/x", "/BB/y", "/AaAa", "/AaBB", "/BBAa/{id}", "/{other}");
+  const names = (path: string) => routes.candidates(path).map((r) => r.pattern);
+  assert.deepEqual(names("/Aa/x"), ["/Aa/x", "/{other}"]);
+  assert.deepEqual(names("/BB/y"), ["/BB/y", "/{other}"]);
+  assert.deepEqual(names("/AaBB"), ["/AaBB", "/{other}"]);
+  assert.deepEqual(names("/BBAa/7"), ["/BBAa/{id}", "/{other}"]);
+  // Same hash and length as a known segment, but other letters: only the dynamic routes.
+  assert.deepEqual(names("/BBBB"), ["/{other}"]);
+  // A prefix of a known segment is not that segment.
+  assert.deepEqual(names("/A"), ["/{other}"]);
+  assert.deepEqual(names("/AaAaX"), ["/{other}"]);
+});
+
 Deno.test("routing through the index keeps first-added-first-matched across literal and dynamic routes", async () => {
   const config = new Configurator();
   config.addRoute("any", "/{section}/about");
