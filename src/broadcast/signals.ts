@@ -163,7 +163,9 @@ export async function waitForSignal<T = unknown>(
  * locally, JSON for Redis). Resolves with the number of brokers that heard it where
  * the broker can tell (Redis; 0 means nobody was waiting), `undefined` where it
  * cannot (the local `BroadcastChannel` broker). Unlike cogen's in-process count this
- * counts brokers (isolates or machines with waiters), not individual waiters.
+ * counts brokers (isolates or machines with waiters), not individual waiters; a waiter
+ * that has just returned may be counted for a moment more, while its unsubscribe is on
+ * its way to Redis (it no longer receives anything).
  *
  * @example Signalling from a blocking job or another machine
  * ```ts
