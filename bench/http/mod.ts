@@ -262,7 +262,8 @@ export async function run(args: string[]): Promise<void> {
   const verdicts = rows.filter((r) => r.key === "pyramid" && !Number.isNaN(r.rpsRatio)).map((r) => {
     const targets = ENDPOINTS.find((e) => e.label === r.endpoint)?.targets ?? [];
     const judged = targets.map((t) => `${r.rpsRatio >= t ? "meets" : "**misses**"} ${pct(t)}`);
-    // Against Hono doing the Host check the framework does: the framework's own share.
+    // Against peers that pay what the framework cannot avoid (the Host check, an async
+    // handler's promise): what is left is the framework's own share.
     const peer = (key: ServerKey, what: string) => {
       const other = rows.find((o) => o.key === key && o.endpoint === r.endpoint);
       return other
